@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 the vpep developers
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "dp_config.h"
+
+void
+dp_config_defaults(struct dp_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->source, sizeof(c->source), "(built-in)");
+	c->mode = DP_MODE_INLINE;
+	c->dispatch = DP_DISPATCH_AUTO;
+	c->burst = 32;
+	c->handoff_ring_size = 4096;
+	c->mbuf_cache = 256;
+	c->mbuf_data_room = 2048 + 128; /* RTE_MBUF_DEFAULT_BUF_SIZE */
+	c->flow_capacity = 262144;
+	c->flow_full = FLOW_FULL_EVICT_OLDEST;
+	c->flow_timeout_s[FLOW_TMO_TCP] = 300;
+	c->flow_timeout_s[FLOW_TMO_UDP] = 120;
+	c->flow_timeout_s[FLOW_TMO_OTHER] = 60;
+	c->reasm_max_datagrams = 4096;
+	c->reasm_max_fragments = 8;
+	c->reasm_timeout_ms = 2000;
+	c->reasm_max_size = 65535;
+	c->malformed = DP_MALFORMED_DROP;
+	c->ipv4_checksum = DP_CKSUM_AUTO;
+	c->stats_interval_ms = 1000;
+	c->stats_flows_max = 0;
+}
+
+int
+dp_config_port_index(const struct dp_config *c, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_ports; i++)
+		if (strcmp(c->ports[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+load_ports(struct cfg *cf, struct dp_config *c, json_t *ports)
+{
+	static const char *const keys[] = { "name", "device", "rx_desc", "tx_desc", "mtu", NULL };
+	char path[512], sub[512];
+	size_t i;
+	json_t *p;
+
+	if (json_array_size(ports) > DP_MAX_PORTS)
+		return cfg_error(cf, "ports", "at most %d ports are supported", DP_MAX_PORTS);
+	c->n_ports = 0;
+	json_array_foreach(ports, i, p) {
+		struct dp_port_conf *pc = &c->ports[c->n_ports];
+		uint64_t v;
+
+		cfg_path_index(path, sizeof(path), "ports", i);
+		if (!json_is_object(p))
+			return cfg_error(cf, path, "expected an object with name and device");
+		if (cfg_only_keys(cf, p, path, keys))
+			return -EINVAL;
+		memset(pc, 0, sizeof(*pc));
+		pc->rx_desc = 1024;
+		pc->tx_desc = 1024;
+		pc->peer = -1;
+		if (cfg_string(cf, p, path, "name", 1, pc->name, sizeof(pc->name)) ||
+				cfg_string(cf, p, path, "device", 1, pc->device, sizeof(pc->device)))
+			return -EINVAL;
+		if (pc->name[0] == '\0')
+			return cfg_error(cf, cfg_path(sub, sizeof(sub), path, "name"),
+					"must not be empty");
+		if (pc->device[0] == '\0')
+			return cfg_error(cf, cfg_path(sub, sizeof(sub), path, "device"),
+					"must not be empty");
+		if (dp_config_port_index(c, pc->name) >= 0)
+			return cfg_error(cf, cfg_path(sub, sizeof(sub), path, "name"),
+					"port name \"%s\" is used twice", pc->name);
+		v = pc->rx_desc;
+		if (cfg_uint(cf, p, path, "rx_desc", 0, 64, 32768, &v))
+			return -EINVAL;
+		pc->rx_desc = (uint16_t)v;
+		v = pc->tx_desc;
+		if (cfg_uint(cf, p, path, "tx_desc", 0, 64, 32768, &v))
+			return -EINVAL;
+		pc->tx_desc = (uint16_t)v;
+		v = 0;
+		if (cfg_uint(cf, p, path, "mtu", 0, 576, 9600, &v))
+			return -EINVAL;
+		pc->mtu = (uint16_t)v;
+		c->n_ports++;
+	}
+	return 0;
+}
+
+static int
+load_pairs(struct cfg *cf, struct dp_config *c, json_t *pairs)
+{
+	char path[512], el[512];
+	size_t i, j;
+	json_t *pr, *n;
+
+	json_array_foreach(pairs, i, pr) {
+		int idx[2];
+
+		cfg_path_index(path, sizeof(path), "pairs", i);
+		if (!json_is_array(pr) || json_array_size(pr) != 2)
+			return cfg_error(cf, path, "a pair is an array of two port names");
+		json_array_foreach(pr, j, n) {
+			char name[DP_NAME_LEN];
+
+			cfg_path_index(el, sizeof(el), path, j);
+			if (cfg_expect_string(cf, n, el, name, sizeof(name)))
+				return -EINVAL;
+			idx[j] = dp_config_port_index(c, name);
+			if (idx[j] < 0)
+				return cfg_error(cf, el, "no port named \"%s\"", name);
+			if (c->ports[idx[j]].peer >= 0)
+				return cfg_error(cf, el, "port \"%s\" is already in a pair", name);
+		}
+		/* A port paired with itself reflects traffic back out (offline mode uses it). */
+		c->ports[idx[0]].peer = idx[1];
+		c->ports[idx[1]].peer = idx[0];
+	}
+	return 0;
+}
+
+static int
+load_workers(struct cfg *cf, struct dp_config *c, json_t *w)
+{
+	static const char *const keys[] = { "lcores", "dispatch", "burst", "handoff_ring", NULL };
+	static const char *const dispatch[] = { "auto", "rss", "software", NULL };
+	json_t *lc, *v;
+	char path[512];
+	size_t i;
+	uint64_t u;
+	int e;
+
+	if (cfg_only_keys(cf, w, "workers", keys) || cfg_array(cf, w, "workers", "lcores", &lc))
+		return -EINVAL;
+	if (lc != NULL) {
+		if (json_array_size(lc) > DP_MAX_WORKERS)
+			return cfg_error(cf, "workers.lcores", "at most %d workers", DP_MAX_WORKERS);
+		c->n_worker_lcores = 0;
+		json_array_foreach(lc, i, v) {
+			cfg_path_index(path, sizeof(path), "workers.lcores", i);
+			if (cfg_expect_uint(cf, v, path, 0, 1023, &u))
+				return -EINVAL;
+			c->worker_lcores[c->n_worker_lcores++] = (unsigned int)u;
+		}
+	}
+	e = (int)c->dispatch;
+	if (cfg_enum(cf, w, "workers", "dispatch", 0, dispatch, &e))
+		return -EINVAL;
+	c->dispatch = (enum dp_dispatch)e;
+	u = c->burst;
+	if (cfg_uint(cf, w, "workers", "burst", 0, 1, 64, &u))
+		return -EINVAL;
+	c->burst = (uint32_t)u;
+	u = c->handoff_ring_size;
+	if (cfg_uint(cf, w, "workers", "handoff_ring", 0, 64, 1u << 20, &u))
+		return -EINVAL;
+	if (u & (u - 1))
+		return cfg_error(cf, "workers.handoff_ring", "must be a power of two");
+	c->handoff_ring_size = (uint32_t)u;
+	return 0;
+}
+
+static int
+load_mempool(struct cfg *cf, struct dp_config *c, json_t *m)
+{
+	static const char *const keys[] = { "mbufs", "cache", "data_room", NULL };
+	uint64_t u;
+
+	if (cfg_only_keys(cf, m, "mempool", keys))
+		return -EINVAL;
+	u = c->mbufs;
+	if (cfg_uint(cf, m, "mempool", "mbufs", 0, 0, 1u << 26, &u))
+		return -EINVAL;
+	c->mbufs = (uint32_t)u;
+	u = c->mbuf_cache;
+	if (cfg_uint(cf, m, "mempool", "cache", 0, 0, 512, &u))
+		return -EINVAL;
+	c->mbuf_cache = (uint32_t)u;
+	u = c->mbuf_data_room;
+	if (cfg_uint(cf, m, "mempool", "data_room", 0, 1024, 65535, &u))
+		return -EINVAL;
+	c->mbuf_data_room = (uint32_t)u;
+	return 0;
+}
+
+static int
+load_flows(struct cfg *cf, struct dp_config *c, json_t *f)
+{
+	static const char *const keys[] = { "capacity", "when_full", "idle_timeout_s", NULL };
+	static const char *const tkeys[] = { "tcp", "udp", "other", NULL };
+	static const char *const full[] = { "evict_oldest", "refuse", NULL };
+	json_t *t;
+	uint64_t u;
+	int e, g;
+
+	if (cfg_only_keys(cf, f, "flows", keys))
+		return -EINVAL;
+	u = c->flow_capacity;
+	if (cfg_uint(cf, f, "flows", "capacity", 0, 64, 1u << 26, &u))
+		return -EINVAL;
+	c->flow_capacity = (uint32_t)u;
+	e = (int)c->flow_full;
+	if (cfg_enum(cf, f, "flows", "when_full", 0, full, &e))
+		return -EINVAL;
+	c->flow_full = (enum flow_full_policy)e;
+	if (cfg_object(cf, f, "flows", "idle_timeout_s", &t))
+		return -EINVAL;
+	if (t == NULL)
+		return 0;
+	if (cfg_only_keys(cf, t, "flows.idle_timeout_s", tkeys))
+		return -EINVAL;
+	for (g = 0; g < FLOW_TMO_MAX; g++) {
+		u = c->flow_timeout_s[g];
+		if (cfg_uint(cf, t, "flows.idle_timeout_s", tkeys[g], 0, 1, 86400, &u))
+			return -EINVAL;
+		c->flow_timeout_s[g] = (uint32_t)u;
+	}
+	return 0;
+}
+
+static int
+load_reassembly(struct cfg *cf, struct dp_config *c, json_t *r)
+{
+	static const char *const keys[] = { "max_datagrams", "max_fragments", "timeout_ms",
+		"max_size", NULL };
+	uint64_t u;
+
+	if (cfg_only_keys(cf, r, "reassembly", keys))
+		return -EINVAL;
+	u = c->reasm_max_datagrams;
+	if (cfg_uint(cf, r, "reassembly", "max_datagrams", 0, 16, 1u << 20, &u))
+		return -EINVAL;
+	c->reasm_max_datagrams = (uint32_t)u;
+	u = c->reasm_max_fragments;
+	/* rte_ip_frag keeps at most RTE_LIBRTE_IP_FRAG_MAX_FRAG (8 in Debian's build) per datagram. */
+	if (cfg_uint(cf, r, "reassembly", "max_fragments", 0, 2, 8, &u))
+		return -EINVAL;
+	c->reasm_max_fragments = (uint32_t)u;
+	u = c->reasm_timeout_ms;
+	if (cfg_uint(cf, r, "reassembly", "timeout_ms", 0, 10, 60000, &u))
+		return -EINVAL;
+	c->reasm_timeout_ms = (uint32_t)u;
+	u = c->reasm_max_size;
+	if (cfg_uint(cf, r, "reassembly", "max_size", 0, 1280, 65535, &u))
+		return -EINVAL;
+	c->reasm_max_size = (uint32_t)u;
+	return 0;
+}
+
+static int
+load_stats(struct cfg *cf, struct dp_config *c, json_t *s)
+{
+	static const char *const keys[] = { "interval_ms", "flows_in_json", NULL };
+	uint64_t u;
+
+	if (cfg_only_keys(cf, s, "stats", keys))
+		return -EINVAL;
+	u = c->stats_interval_ms;
+	if (cfg_uint(cf, s, "stats", "interval_ms", 0, 100, 60000, &u))
+		return -EINVAL;
+	c->stats_interval_ms = (uint32_t)u;
+	u = c->stats_flows_max;
+	if (cfg_uint(cf, s, "stats", "flows_in_json", 0, 0, 1u << 24, &u))
+		return -EINVAL;
+	c->stats_flows_max = (uint32_t)u;
+	return 0;
+}
+
+static int
+load_root(struct cfg *cf, struct dp_config *c)
+{
+	static const char *const keys[] = { "mode", "ports", "pairs", "workers", "mempool",
+		"flows", "reassembly", "malformed", "ipv4_checksum", "stats", NULL };
+	static const char *const modes[] = { "inline", "monitor", NULL };
+	static const char *const malformed[] = { "drop", "forward", NULL };
+	static const char *const cksum[] = { "auto", "verify", "ignore", NULL };
+	json_t *root = cf->root, *o;
+	unsigned int i;
+	int e;
+
+	if (cfg_only_keys(cf, root, "", keys))
+		return -EINVAL;
+	e = (int)c->mode;
+	if (cfg_enum(cf, root, "", "mode", 0, modes, &e))
+		return -EINVAL;
+	c->mode = (enum dp_mode)e;
+	if (cfg_array(cf, root, "", "ports", &o))
+		return -EINVAL;
+	if (o != NULL && load_ports(cf, c, o))
+		return -EINVAL;
+	if (cfg_array(cf, root, "", "pairs", &o))
+		return -EINVAL;
+	if (o != NULL) {
+		if (c->mode == DP_MODE_MONITOR && json_array_size(o) > 0)
+			return cfg_error(cf, "pairs", "monitor mode receives only: remove the pairs");
+		if (load_pairs(cf, c, o))
+			return -EINVAL;
+	}
+	if (c->mode == DP_MODE_INLINE) {
+		for (i = 0; i < c->n_ports; i++) {
+			char path[64];
+
+			if (c->ports[i].peer < 0)
+				return cfg_error(cf, cfg_path_index(path, sizeof(path), "ports", i),
+						"port \"%s\" has no pair; inline mode needs every "
+						"port in \"pairs\"", c->ports[i].name);
+		}
+	}
+	if (cfg_object(cf, root, "", "workers", &o) || (o != NULL && load_workers(cf, c, o)))
+		return -EINVAL;
+	if (cfg_object(cf, root, "", "mempool", &o) || (o != NULL && load_mempool(cf, c, o)))
+		return -EINVAL;
+	if (cfg_object(cf, root, "", "flows", &o) || (o != NULL && load_flows(cf, c, o)))
+		return -EINVAL;
+	if (cfg_object(cf, root, "", "reassembly", &o) ||
+			(o != NULL && load_reassembly(cf, c, o)))
+		return -EINVAL;
+	e = (int)c->malformed;
+	if (cfg_enum(cf, root, "", "malformed", 0, malformed, &e))
+		return -EINVAL;
+	c->malformed = (enum dp_malformed_action)e;
+	e = (int)c->ipv4_checksum;
+	if (cfg_enum(cf, root, "", "ipv4_checksum", 0, cksum, &e))
+		return -EINVAL;
+	c->ipv4_checksum = (enum dp_cksum_policy)e;
+	if (cfg_object(cf, root, "", "stats", &o) || (o != NULL && load_stats(cf, c, o)))
+		return -EINVAL;
+	return 0;
+}
+
+int
+dp_config_load_text(struct dp_config *c, const char *name, const char *text, size_t len,
+		char *err, size_t err_len)
+{
+	struct cfg cf;
+	struct dp_config tmp = *c;
+	int rc;
+
+	rc = cfg_load_text(&cf, name, text, len);
+	if (rc == 0)
+		rc = load_root(&cf, &tmp);
+	if (rc != 0)
+		snprintf(err, err_len, "%s", cf.err);
+	else {
+		snprintf(tmp.source, sizeof(tmp.source), "%s", name);
+		*c = tmp; /* all or nothing */
+	}
+	cfg_free(&cf);
+	return rc;
+}
+
+int
+dp_config_load(struct dp_config *c, const char *file, char *err, size_t err_len)
+{
+	struct cfg cf;
+	struct dp_config tmp = *c;
+	int rc;
+
+	rc = cfg_load(&cf, file);
+	if (rc == 0)
+		rc = load_root(&cf, &tmp);
+	if (rc != 0)
+		snprintf(err, err_len, "%s", cf.err);
+	else {
+		snprintf(tmp.source, sizeof(tmp.source), "%s", file);
+		*c = tmp;
+	}
+	cfg_free(&cf);
+	return rc;
+}

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 the vpep developers
+ */
+
+/*
+ * The worker loop. Per burst: receive, parse, reassemble, hand packets of flows owned by
+ * another worker to that worker's ring, look the rest up in the flow table in one bulk call,
+ * account, and stage for transmission. Every mbuf ends in exactly one of: a TX queue, a ring
+ * to another worker, the reassembly table, or rte_pktmbuf_free() with a drop counter.
+ */
+
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_hash_crc.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_thash.h>
+
+#include "dp_rss.h"
+#include "dp_time.h"
+#include "worker.h"
+
+/* How often (in worker time) idle flows are looked for. */
+#define FLOW_EXPIRE_PERIOD_NS (10ull * 1000 * 1000)
+#define FLOW_EXPIRE_BUDGET 256
+/* Largest packet the parser sees in one piece; reassembled datagrams fit. */
+#define LINBUF_LEN (65536 + 256)
+/* Offline mode reads only while this many mbufs are free, so net_pcap never reads a packet it
+ * cannot store (it would be lost, counted as rx_nombuf). */
+#define OFFLINE_MIN_FREE_MBUFS 512
+
+struct burst_ctx {
+	struct pkt_meta meta[DP_BURST_MAX];
+	struct flow_key keys[DP_BURST_MAX];
+	hash_sig_t sigs[DP_BURST_MAX];
+	int32_t pos[DP_BURST_MAX];
+	uint64_t ts[DP_BURST_MAX];
+	uint8_t dir[DP_BURST_MAX];
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	unsigned int n;
+};
+
+struct dp_worker *
+worker_create(unsigned int id, unsigned int lcore_id, char *err, size_t err_len)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore_id);
+	const struct dp_config *c = &dp.conf;
+	struct ip_reasm_conf rc = {
+		.max_datagrams = c->reasm_max_datagrams,
+		.max_fragments = c->reasm_max_fragments,
+		.timeout_ms = c->reasm_timeout_ms,
+		.max_size = c->reasm_max_size,
+	};
+	uint64_t tmo[FLOW_TMO_MAX];
+	struct dp_worker *w;
+	char name[RTE_RING_NAMESIZE];
+	unsigned int g;
+
+	w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
+	if (w == NULL) {
+		snprintf(err, err_len, "worker %u: out of memory for its state", id);
+		return NULL;
+	}
+	w->id = id;
+	w->lcore_id = lcore_id;
+	w->socket = socket;
+	for (g = 0; g < RTE_MAX_ETHPORTS; g++)
+		w->txq[g] = DP_NO_TXQ;
+	for (g = 0; g < FLOW_TMO_MAX; g++)
+		tmo[g] = (uint64_t)c->flow_timeout_s[g] * 1000000000ull;
+
+	snprintf(name, sizeof(name), "flows_w%u", id);
+	w->flows = flow_table_create(name, c->flow_capacity, c->flow_full, tmo, socket, w->ctr);
+	if (w->flows == NULL) {
+		snprintf(err, err_len,
+				"worker %u: cannot create a flow table of %u flows: %s (lower "
+				"flows.capacity or give EAL more memory)",
+				id, c->flow_capacity, rte_strerror(rte_errno));
+		goto fail;
+	}
+	snprintf(name, sizeof(name), "reasm_w%u", id);
+	w->reasm = ip_reasm_create(name, &rc, socket, w->ctr);
+	if (w->reasm == NULL) {
+		snprintf(err, err_len, "worker %u: cannot create the reassembly table: %s", id,
+				rte_strerror(rte_errno));
+		goto fail;
+	}
+	snprintf(name, sizeof(name), "handoff_w%u", id);
+	w->handoff = rte_ring_create(name, c->handoff_ring_size, socket, RING_F_SC_DEQ);
+	if (w->handoff == NULL) {
+		snprintf(err, err_len, "worker %u: cannot create its handoff ring: %s", id,
+				rte_strerror(rte_errno));
+		goto fail;
+	}
+	w->linbuf_len = LINBUF_LEN;
+	w->linbuf = rte_malloc_socket("linbuf", LINBUF_LEN, RTE_CACHE_LINE_SIZE, socket);
+	if (w->linbuf == NULL) {
+		snprintf(err, err_len, "worker %u: out of memory", id);
+		goto fail;
+	}
+	return w;
+fail:
+	worker_free(w);
+	return NULL;
+}
+
+void
+worker_free(struct dp_worker *w)
+{
+	struct rte_mbuf *m = NULL;
+	unsigned int p;
+
+	if (w == NULL)
+		return;
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		rte_ring_free(w->tx_ring_in[p]);
+	if (w->handoff != NULL) {
+		while (rte_ring_dequeue(w->handoff, (void **)&m) == 0) {
+			w->ctr[VPEP_CTR_handoff_ring_full]++;
+			rte_pktmbuf_free(m);
+		}
+		rte_ring_free(w->handoff);
+	}
+	flow_table_free(w->flows);
+	ip_reasm_free(w->reasm);
+	rte_free(w->linbuf);
+	rte_free(w);
+}
+
+bool
+worker_rings_empty(const struct dp_worker *w)
+{
+	unsigned int p;
+
+	if (!rte_ring_empty(w->handoff))
+		return false;
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (w->tx_ring_in[p] != NULL && !rte_ring_empty(w->tx_ring_in[p]))
+			return false;
+	return true;
+}
+
+static inline void
+drop(struct dp_worker *w, struct rte_mbuf *m, enum vpep_ctr why)
+{
+	w->ctr[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* Packets per INFO flag, on the rare packets that carry one. */
+static void
+count_info(struct dp_worker *w, uint32_t f)
+{
+	static const struct {
+		uint32_t flag;
+		enum vpep_ctr ctr;
+	} map[] = {
+		{ PKT_F_NON_IP, VPEP_CTR_non_ip },
+		{ PKT_F_VLAN, VPEP_CTR_vlan_tagged },
+		{ PKT_F_QINQ, VPEP_CTR_vlan_qinq },
+		{ PKT_F_PPPOE, VPEP_CTR_pppoe_session },
+		{ PKT_F_MPLS, VPEP_CTR_mpls_labelled },
+		{ PKT_F_IPV4_OPTIONS, VPEP_CTR_ipv4_with_options },
+		{ PKT_F_IPV6_EXT, VPEP_CTR_ipv6_with_ext_headers },
+		{ PKT_F_TUN_IPIP, VPEP_CTR_tunnel_ip_in_ip },
+		{ PKT_F_TUN_GRE, VPEP_CTR_tunnel_gre },
+		{ PKT_F_TUN_VXLAN, VPEP_CTR_tunnel_vxlan },
+		{ PKT_F_TUN_GTPU, VPEP_CTR_tunnel_gtpu },
+		{ PKT_F_TUN_TEREDO, VPEP_CTR_tunnel_teredo },
+		{ PKT_F_INNER_FRAG, VPEP_CTR_inner_fragment },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(map); i++)
+		if (f & map[i].flag)
+			w->ctr[map[i].ctr]++;
+}
+
+static inline int
+parse(struct dp_worker *w, struct rte_mbuf *m, struct pkt_meta *meta)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const uint8_t *p;
+	uint32_t opts = 0;
+
+	if (!dp.verify_ipv4_cksum ||
+			(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		opts |= PKT_PARSE_NO_IPV4_CKSUM;
+	if (likely(m->nb_segs == 1)) {
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+	} else {
+		if (len > w->linbuf_len)
+			len = w->linbuf_len;
+		p = rte_pktmbuf_read(m, 0, len, w->linbuf);
+	}
+	return pkt_parse(p, len, opts, meta);
+}
+
+/*
+ * Packet time in ns. Offline: the capture's timestamp (net_pcap stamps microseconds), kept
+ * monotonic per worker so that an unsorted capture cannot move timers backwards. Live: the
+ * burst's TSC time, or for a packet handed over by another worker, the arrival time that
+ * worker stamped on it.
+ */
+static inline uint64_t
+pkt_time(struct dp_worker *w, const struct rte_mbuf *m, bool from_rx)
+{
+	if (dp.time_source == DP_TIME_CAPTURE) {
+		if (m->ol_flags & dp.ts_dynflag) {
+			uint64_t t = *RTE_MBUF_DYNFIELD(m, dp.ts_dynfield_off,
+						     const rte_mbuf_timestamp_t *) * 1000ull;
+
+			if (t > w->now_ns)
+				w->now_ns = t;
+		}
+		return w->now_ns;
+	}
+	if (!from_rx && (m->ol_flags & dp.ts_dynflag))
+		return *RTE_MBUF_DYNFIELD(m, dp.ts_dynfield_off, const rte_mbuf_timestamp_t *);
+	return w->now_ns;
+}
+
+static inline unsigned int
+port_index(uint16_t port_id)
+{
+	return dp.port_index[port_id];
+}
+
+static void
+flush_port(struct dp_worker *w, uint16_t pid)
+{
+	struct dp_txbuf *b = &w->tx[pid];
+	uint64_t bytes = 0;
+	uint16_t sent, i;
+
+	if (b->n == 0)
+		return;
+	if (w->txq[pid] != DP_NO_TXQ) {
+		for (i = 0; i < b->n; i++)
+			bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+		sent = rte_eth_tx_burst(pid, w->txq[pid], b->pkts, b->n);
+		/* bytes of the unsent tail, read before they are freed */
+		for (i = sent; i < b->n; i++)
+			bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
+		w->port[pid].tx_packets += sent;
+		w->port[pid].tx_bytes += bytes;
+		w->ctr[VPEP_CTR_tx_packets] += sent;
+		w->ctr[VPEP_CTR_tx_bytes] += bytes;
+	} else {
+		/* This worker has no queue of its own on the port: the queue's owner sends. */
+		sent = (uint16_t)rte_ring_enqueue_burst(w->tx_ring_out[pid], (void **)b->pkts, b->n,
+				NULL);
+	}
+	for (i = sent; i < b->n; i++) {
+		w->port[pid].tx_dropped++;
+		drop(w, b->pkts[i], VPEP_CTR_tx_failed);
+	}
+	b->n = 0;
+}
+
+static inline void
+stage_tx(struct dp_worker *w, uint16_t pid, struct rte_mbuf *m)
+{
+	struct dp_txbuf *b = &w->tx[pid];
+
+	b->pkts[b->n++] = m;
+	if (b->n == DP_BURST_MAX)
+		flush_port(w, pid);
+}
+
+static void
+flush_handoff(struct dp_worker *w, unsigned int to)
+{
+	struct dp_txbuf *b = &w->handoff_out[to];
+	unsigned int sent, i;
+
+	if (b->n == 0)
+		return;
+	sent = rte_ring_enqueue_burst(dp.workers[to]->handoff, (void **)b->pkts, b->n, NULL);
+	w->ctr[VPEP_CTR_handoff_out] += sent;
+	for (i = sent; i < b->n; i++)
+		drop(w, b->pkts[i], VPEP_CTR_handoff_ring_full);
+	b->n = 0;
+}
+
+static inline void
+stage_handoff(struct dp_worker *w, unsigned int to, struct rte_mbuf *m, uint64_t ts)
+{
+	struct dp_txbuf *b = &w->handoff_out[to];
+
+	/* Live time travels with the packet so the owner measures arrival, not handoff. */
+	if (dp.time_source == DP_TIME_TSC && dp.ts_dynfield_off >= 0) {
+		*RTE_MBUF_DYNFIELD(m, dp.ts_dynfield_off, rte_mbuf_timestamp_t *) = ts;
+		m->ol_flags |= dp.ts_dynflag;
+	}
+	b->pkts[b->n++] = m;
+	if (b->n == DP_BURST_MAX)
+		flush_handoff(w, to);
+}
+
+/* Send a processed packet on: paired port, or consumed in monitor mode. */
+static void
+output(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_meta *meta)
+{
+	const struct dp_port *in = &dp.ports[port_index(m->port)];
+	const struct dp_port *out;
+	uint16_t mtu;
+
+	if (dp.conf.mode == DP_MODE_MONITOR) {
+		w->ctr[VPEP_CTR_monitored_packets]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (unlikely(in->peer < 0)) {
+		drop(w, m, VPEP_CTR_no_output_port);
+		return;
+	}
+	out = &dp.ports[in->peer];
+	if (unlikely(meta != NULL && ip_reasm_is_reassembled(m, &mtu))) {
+		struct rte_mbuf *frags[RTE_LIBRTE_IP_FRAG_MAX_FRAG * 4];
+		unsigned int n, i;
+
+		n = ip_reasm_refragment(w->reasm, m, meta->l2_len, meta->outer_family, out->mtu,
+				frags, RTE_DIM(frags), dp.pool, dp.indirect_pool);
+		for (i = 0; i < n; i++)
+			stage_tx(w, out->port_id, frags[i]);
+		return;
+	}
+	stage_tx(w, out->port_id, m);
+}
+
+/* Deal with a packet the parser found malformed (already counted). */
+static inline void
+malformed(struct dp_worker *w, struct rte_mbuf *m)
+{
+	if (dp.conf.malformed == DP_MALFORMED_DROP)
+		drop(w, m, VPEP_CTR_malformed_dropped);
+	else
+		output(w, m, NULL);
+}
+
+static inline void
+count_l3l4(struct dp_worker *w, const struct pkt_meta *meta)
+{
+	w->ctr[meta->family == 4 ? VPEP_CTR_ipv4_packets : VPEP_CTR_ipv6_packets]++;
+	switch (meta->l4_proto) {
+	case 17:
+		w->ctr[VPEP_CTR_udp_packets]++;
+		break;
+	case 6:
+		w->ctr[VPEP_CTR_tcp_packets]++;
+		break;
+	default:
+		w->ctr[VPEP_CTR_other_l4_packets]++;
+		break;
+	}
+}
+
+/*
+ * Which worker owns this packet's flow. With symmetric RSS the NIC already chose (the queue
+ * we polled), except for what it hashed on other headers: reassembled datagrams (hashed as
+ * fragments, on addresses only) and tunnelled packets (hashed on the outer header). Those,
+ * and everything in software dispatch, are placed by a hash of the symmetric flow key.
+ */
+static inline unsigned int
+owner_of(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *meta,
+		const struct flow_key *k, hash_sig_t sig)
+{
+	uint16_t mtu;
+
+	if (dp.rss_dispatch) {
+		if (meta->tunnel_depth == 0 && !ip_reasm_is_reassembled(m, &mtu))
+			return w->id;
+		return dp_rss_owner(k);
+	}
+	return worker_owner_of_sig(sig, dp.n_workers);
+}
+
+static void
+process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_rx)
+{
+	struct burst_ctx b;
+	unsigned int i, j;
+	uint64_t rx_bytes = 0, gen;
+
+	b.n = 0;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct pkt_meta *meta = &b.meta[b.n];
+		uint64_t ts;
+		int rc;
+
+		if (from_rx) {
+			uint32_t len = rte_pktmbuf_pkt_len(m);
+
+			w->port[m->port].rx_packets++;
+			w->port[m->port].rx_bytes += len;
+			rx_bytes += len;
+		}
+		ts = pkt_time(w, m, from_rx);
+		rc = parse(w, m, meta);
+		if (unlikely(rc != 0)) {
+			w->ctr[rc]++;
+			malformed(w, m);
+			continue;
+		}
+		if (unlikely(meta->flags & PKT_F_INFO_MASK))
+			count_info(w, meta->flags);
+		if (unlikely(meta->flags & PKT_F_FRAG)) {
+			m = ip_reasm_input(w->reasm, m, meta, ts);
+			if (m == NULL)
+				continue;
+			rc = parse(w, m, meta);
+			if (rc != 0) {
+				w->ctr[rc]++;
+				malformed(w, m);
+				continue;
+			}
+		}
+		if (meta->family == 0) {
+			output(w, m, NULL);
+			continue;
+		}
+		b.dir[b.n] = (uint8_t)flow_key_from_meta(meta, &b.keys[b.n]);
+		b.sigs[b.n] = rte_hash_crc(&b.keys[b.n], sizeof(struct flow_key), 0);
+		/* A packet another worker handed us is never passed on again: the sender already
+		 * computed the same owner, and this rules out ping-pong. */
+		if (dp.n_workers > 1 && from_rx) {
+			unsigned int owner = owner_of(w, m, meta, &b.keys[b.n], b.sigs[b.n]);
+
+			if (owner != w->id) {
+				stage_handoff(w, owner, m, ts);
+				continue;
+			}
+		}
+		count_l3l4(w, meta);
+		b.ts[b.n] = ts;
+		b.pkts[b.n] = m;
+		b.n++;
+	}
+	if (from_rx) {
+		w->ctr[VPEP_CTR_rx_packets] += n;
+		w->ctr[VPEP_CTR_rx_bytes] += rx_bytes;
+	}
+
+	gen = flow_table_lookup_bulk(w->flows, b.keys, b.sigs, b.n, b.pos);
+	for (j = 0; j < b.n; j++) {
+		struct rte_mbuf *m = b.pkts[j];
+		uint32_t idx = flow_table_resolve(w->flows, &b.keys[j], b.sigs[j], b.pos[j], gen,
+				b.ts[j]);
+
+		if (likely(idx != FLOW_NIL)) {
+			struct flow_entry *e = &w->flows->e[idx];
+
+			e->pkts[b.dir[j]]++;
+			e->bytes[b.dir[j]] += rte_pktmbuf_pkt_len(m);
+		}
+		output(w, m, &b.meta[j]);
+	}
+	for (j = 0; j < dp.n_workers; j++)
+		flush_handoff(w, j);
+}
+
+static void
+drain_tx_rings(struct dp_worker *w)
+{
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	unsigned int p, n;
+
+	for (p = 0; p < dp.n_ports; p++) {
+		uint16_t pid = dp.ports[p].port_id;
+		struct rte_ring *r = w->tx_ring_in[pid];
+
+		if (r == NULL)
+			continue;
+		n = rte_ring_dequeue_burst(r, (void **)pkts, DP_BURST_MAX, NULL);
+		for (unsigned int i = 0; i < n; i++)
+			stage_tx(w, pid, pkts[i]);
+	}
+}
+
+static void
+flush_all(struct dp_worker *w)
+{
+	unsigned int p;
+
+	for (p = 0; p < dp.n_ports; p++)
+		flush_port(w, dp.ports[p].port_id);
+}
+
+int
+worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint16_t burst = (uint16_t)dp.conf.burst;
+	uint64_t next_expire = 0;
+	unsigned int q, n;
+
+	while (!__atomic_load_n(&dp.quit, __ATOMIC_RELAXED)) {
+		if (dp.time_source == DP_TIME_TSC)
+			w->now_ns = dp_time_now_ns();
+		if (!__atomic_load_n(&dp.stop_rx, __ATOMIC_RELAXED)) {
+			for (q = 0; q < w->n_rxq; q++) {
+				if (dp.offline &&
+						rte_mempool_avail_count(dp.pool) < OFFLINE_MIN_FREE_MBUFS)
+					break;
+				n = rte_eth_rx_burst(w->rxq[q].port, w->rxq[q].queue, pkts, burst);
+				if (n > 0)
+					process(w, pkts, n, true);
+			}
+		} else {
+			w->rx_stopped = 1;
+		}
+		n = rte_ring_dequeue_burst(w->handoff, (void **)pkts, burst, NULL);
+		if (n > 0) {
+			w->ctr[VPEP_CTR_handoff_in] += n;
+			process(w, pkts, n, false);
+		}
+		drain_tx_rings(w);
+		flush_all(w);
+		ip_reasm_tick(w->reasm, w->now_ns);
+		if (w->now_ns >= next_expire) {
+			flow_table_expire(w->flows, w->now_ns, FLOW_EXPIRE_BUDGET);
+			next_expire = w->now_ns + FLOW_EXPIRE_PERIOD_NS;
+		}
+		w->loops++;
+	}
+	flush_all(w);
+	w->done = 1;
+	return 0;
+}
