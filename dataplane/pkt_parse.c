@@ -507,8 +507,14 @@ parse_ip(const uint8_t *buf, uint32_t end, uint32_t off, unsigned int version, u
 {
 	if (off > end)
 		return version == 4 ? ANOMALY(ipv4_truncated) : ANOMALY(ipv6_truncated);
-	if (depth == 0)
+	if (depth == 0) {
 		m->outer_family = (uint8_t)version;
+	} else {
+		/* An inner header starts a new transport: forget the outer one's ports. */
+		m->sport = m->dport = 0;
+		m->tcp_flags = 0;
+		m->flags &= ~PKT_F_L4;
+	}
 	return version == 4 ? parse_ipv4(buf, end, off, depth, opts, m) :
 			      parse_ipv6(buf, end, off, depth, opts, m);
 }
