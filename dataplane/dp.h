@@ -28,6 +28,7 @@
 
 #define DP_MAX_RXQ_PER_WORKER 32
 #define DP_NO_TXQ UINT16_MAX
+#define DP_NO_PORT UINT16_MAX
 #define DP_BURST_MAX 64
 
 /* Per-port counters kept by each worker (summed by the control thread). */
@@ -42,6 +43,7 @@ struct dp_port_ctr {
 /* A TX staging buffer: packets for one output port, flushed at the end of a burst. */
 struct dp_txbuf {
 	uint16_t n;
+	uint64_t bytes; /* of the staged packets: counted on success without re-reading them */
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 };
 
@@ -110,6 +112,8 @@ struct dp {
 	unsigned int n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
 	uint8_t port_index[RTE_MAX_ETHPORTS]; /* DPDK port id -> index in ports[] */
+	uint16_t out_port[RTE_MAX_ETHPORTS];  /* DPDK port id -> port id to send on, or
+					       * DP_NO_PORT (monitor mode, no pair) */
 	unsigned int n_workers;
 	struct dp_worker *workers[DP_MAX_WORKERS];
 	struct rte_mempool *pool;          /* packet mbufs */

@@ -29,6 +29,7 @@ dp_config_defaults(struct dp_config *c)
 	c->reasm_max_fragments = 8;
 	c->reasm_timeout_ms = 2000;
 	c->reasm_max_size = 65535;
+	c->reasm_max_held = 0; /* 0: twice max_datagrams */
 	c->malformed = DP_MALFORMED_DROP;
 	c->ipv4_checksum = DP_CKSUM_AUTO;
 	c->stats_interval_ms = 1000;
@@ -234,7 +235,7 @@ static int
 load_reassembly(struct cfg *cf, struct dp_config *c, json_t *r)
 {
 	static const char *const keys[] = { "max_datagrams", "max_fragments", "timeout_ms",
-		"max_size", NULL };
+		"max_size", "max_fragments_held", NULL };
 	uint64_t u;
 
 	if (cfg_only_keys(cf, r, "reassembly", keys))
@@ -256,6 +257,10 @@ load_reassembly(struct cfg *cf, struct dp_config *c, json_t *r)
 	if (cfg_uint(cf, r, "reassembly", "max_size", 0, 1280, 65535, &u))
 		return -EINVAL;
 	c->reasm_max_size = (uint32_t)u;
+	u = c->reasm_max_held;
+	if (cfg_uint(cf, r, "reassembly", "max_fragments_held", 0, 0, 1u << 24, &u))
+		return -EINVAL;
+	c->reasm_max_held = (uint32_t)u;
 	return 0;
 }
 

@@ -75,6 +75,7 @@ struct dp_config {
 	uint32_t reasm_max_fragments;
 	uint32_t reasm_timeout_ms;
 	uint32_t reasm_max_size;
+	uint32_t reasm_max_held;    /* per worker: fragments reassembly may hold at once */
 
 	enum dp_malformed_action malformed;
 	enum dp_cksum_policy ipv4_checksum;

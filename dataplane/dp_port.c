@@ -11,6 +11,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_string_fns.h>
 
 #include "dp_port.h"
 #include "dp_rss.h"
@@ -55,6 +56,9 @@ dp_ports_probe(char *err, size_t err_len)
 {
 	unsigned int i, j;
 
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+		dp.out_port[i] = DP_NO_PORT;
+
 	dp.n_ports = dp.conf.n_ports;
 	for (i = 0; i < dp.conf.n_ports; i++) {
 		const struct dp_port_conf *pc = &dp.conf.ports[i];
@@ -63,8 +67,8 @@ dp_ports_probe(char *err, size_t err_len)
 		int rc;
 
 		memset(p, 0, sizeof(*p));
-		snprintf(p->name, sizeof(p->name), "%s", pc->name);
-		snprintf(p->device, sizeof(p->device), "%s", pc->device);
+		rte_strscpy(p->name, pc->name, sizeof(p->name));
+		rte_strscpy(p->device, pc->device, sizeof(p->device));
 		p->peer = pc->peer;
 		p->rx_desc = pc->rx_desc;
 		p->tx_desc = pc->tx_desc;
@@ -171,7 +175,8 @@ dp_ports_mbufs_needed(void)
 	/* In flight inside workers: handoff rings, staging buffers, reassembly. */
 	n += (uint64_t)dp.n_workers *
 	     (c->handoff_ring_size + (uint64_t)DP_BURST_MAX * (dp.n_ports + dp.n_workers + 2));
-	n += (uint64_t)dp.n_workers * c->reasm_max_datagrams * c->reasm_max_fragments;
+	n += (uint64_t)dp.n_workers *
+	     (c->reasm_max_held ? c->reasm_max_held : 2ull * c->reasm_max_datagrams);
 	n += (uint64_t)rte_lcore_count() * c->mbuf_cache * 3 / 2;
 	n += MEMPOOL_SLACK;
 	if (n < 2 * rx)
@@ -198,7 +203,7 @@ create_pools(int socket, char *err, size_t err_len)
 				"cannot allocate the packet mempool: %u mbufs x %zu bytes = %.0f MiB "
 				"on socket %d: %s. Give EAL more memory (-m or --socket-mem; "
 				"hugepages in production) or lower mempool.mbufs, "
-				"reassembly.max_datagrams, or the ports' descriptor counts",
+				"reassembly.max_fragments_held, or the ports' descriptor counts",
 				n, elt, (double)n * (double)elt / 1048576.0, socket,
 				rte_strerror(rte_errno));
 		return -ENOMEM;
@@ -391,6 +396,12 @@ dp_ports_start(char *err, size_t err_len)
 		rc = configure_port(&dp.ports[i], err, err_len);
 		if (rc != 0)
 			return rc;
+	}
+	for (i = 0; i < dp.n_ports; i++) {
+		const struct dp_port *p = &dp.ports[i];
+
+		if (dp.conf.mode == DP_MODE_INLINE && p->peer >= 0)
+			dp.out_port[p->port_id] = dp.ports[p->peer].port_id;
 	}
 	return assign_queues(err, err_len);
 }

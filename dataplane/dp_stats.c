@@ -214,6 +214,7 @@ dp_stats_json(const struct dp_snapshot *s, const struct offline_capture *cap,
 			json_string(dp.time_source == DP_TIME_CAPTURE ? "capture" : "tsc"));
 	json_object_set_new(doc, "dispatch", json_string(dispatch_name()));
 	json_object_set_new(doc, "duration_s", json_real(duration_s));
+	json_object_set_new(doc, "tsc_hz", json_integer((json_int_t)dp.tsc_hz));
 	json_object_set_new(doc, "config", json_string(dp.conf.source));
 	json_object_set_new(doc, "ipv4_checksum_verified", json_boolean(dp.verify_ipv4_cksum));
 	if (cap != NULL) {

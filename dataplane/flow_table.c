@@ -12,7 +12,7 @@
 #include "flow_table.h"
 #include "vpep_counters.h"
 
-_Static_assert(sizeof(struct flow_key) == 40, "flow key must stay 40 bytes");
+_Static_assert(sizeof(struct flow_key) == 48, "flow key must stay 48 bytes (rte_hash SSE compare)");
 _Static_assert(sizeof(struct flow_entry) == 64, "the hot flow entry must be one cache line");
 
 static enum flow_tmo_group
@@ -82,7 +82,7 @@ flow_table_create(const char *name, uint32_t capacity, enum flow_full_policy pol
 		.name = name,
 		.entries = capacity,
 		.key_len = sizeof(struct flow_key),
-		.hash_func = rte_hash_crc,
+		.hash_func = flow_key_hash,
 		.hash_func_init_val = 0,
 		.socket_id = socket,
 		/* The extendable bucket table makes the capacity exact: an insert only fails
@@ -106,9 +106,11 @@ flow_table_create(const char *name, uint32_t capacity, enum flow_full_policy pol
 		goto fail;
 	ft->e = rte_zmalloc_socket(name, (size_t)capacity * sizeof(*ft->e), RTE_CACHE_LINE_SIZE,
 			socket);
+	ft->emc = rte_zmalloc_socket(name, FLOW_EMC_SIZE * sizeof(*ft->emc), RTE_CACHE_LINE_SIZE,
+			socket);
 	ft->cold = rte_zmalloc_socket(name, (size_t)capacity * sizeof(*ft->cold),
 			RTE_CACHE_LINE_SIZE, socket);
-	if (ft->e == NULL || ft->cold == NULL) {
+	if (ft->e == NULL || ft->cold == NULL || ft->emc == NULL) {
 		rte_errno = ENOMEM;
 		goto fail;
 	}
@@ -135,6 +137,7 @@ flow_table_free(struct flow_table *ft)
 	rte_hash_free(ft->hash);
 	rte_free(ft->e);
 	rte_free(ft->cold);
+	rte_free(ft->emc);
 	rte_free(ft);
 }
 
@@ -198,6 +201,10 @@ create_entry(struct flow_table *ft, const struct flow_key *k, hash_sig_t sig, ui
 	e->lru_stamp = (uint32_t)(now_ns >> FLOW_LRU_SHIFT);
 	e->tmo_group = (uint8_t)tmo_group_of(k->proto);
 	e->app_ref = FLOW_NIL;
+	/* 0 is never used, so a zeroed cache entry can never match */
+	if (++ft->next_instance == 0)
+		ft->next_instance = 1;
+	e->instance = ft->next_instance;
 	ft->cold[pos].first_seen_ns = now_ns;
 	lru_append(ft, (uint32_t)pos);
 	ft->count++;

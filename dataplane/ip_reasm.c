@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -19,8 +20,10 @@
 
 /* Associativity of the rte_ip_frag table (a power of two, as DPDK's examples use). */
 #define REASM_BUCKET_ENTRIES 16
-/* Guard entries examined for expiry per tick; the whole table is covered every few bursts. */
+/* Guard entries examined per expiry pass, and how often a pass runs (worker time). A pass
+ * costs a walk over hash buckets, so it never runs when nothing is held. */
 #define EXPIRE_SCAN_PER_TICK 64
+#define EXPIRE_PERIOD_NS 1000000ull
 
 /* Same identity rte_ip_frag uses: addresses and identification (RFC 791 / RFC 8200). */
 struct reasm_key {
@@ -42,13 +45,16 @@ struct ip_reasm {
 	struct rte_hash *guard;
 	struct reasm_slot *slots;
 	uint32_t scan_iter;
+	uint32_t held;          /* fragments accepted and not yet released */
+	uint32_t datagrams;     /* guard entries (datagrams being tracked) */
+	uint64_t next_expire_ns;
 	uint64_t tmo_ns;
 	struct ip_reasm_conf conf;
 	uint64_t *ctr;
 };
 
 static int reasm_dynfield_off = -1;
-static uint64_t reasm_dynflag;
+uint64_t ip_reasm_dynflag;
 
 int
 ip_reasm_global_init(void)
@@ -69,14 +75,14 @@ ip_reasm_global_init(void)
 	bit = rte_mbuf_dynflag_register(&fl);
 	if (bit < 0)
 		return -rte_errno;
-	reasm_dynflag = RTE_BIT64(bit);
+	ip_reasm_dynflag = RTE_BIT64(bit);
 	return 0;
 }
 
 int
 ip_reasm_is_reassembled(const struct rte_mbuf *m, uint16_t *mtu)
 {
-	if (!(m->ol_flags & reasm_dynflag) || reasm_dynflag == 0)
+	if (!(m->ol_flags & ip_reasm_dynflag) || ip_reasm_dynflag == 0)
 		return 0;
 	*mtu = *RTE_MBUF_DYNFIELD(m, reasm_dynfield_off, const uint16_t *);
 	return 1;
@@ -102,6 +108,8 @@ ip_reasm_create(const char *name, const struct ip_reasm_conf *conf, int socket, 
 		return NULL;
 	}
 	r->conf = *conf;
+	if (r->conf.max_held == 0)
+		r->conf.max_held = conf->max_datagrams * 2;
 	r->ctr = ctr;
 	r->tmo_ns = (uint64_t)conf->timeout_ms * 1000000ull;
 	snprintf(hname, sizeof(hname), "%s_g", name);
@@ -142,10 +150,11 @@ static void
 count_abandoned(struct ip_reasm *r, const struct frag_guard *g, enum vpep_ctr why)
 {
 	r->ctr[g->poisoned ? VPEP_CTR_frag_of_bad_datagram : why] += g->n;
+	r->held -= g->n;
 }
 
 void
-ip_reasm_free(struct ip_reasm *r)
+ip_reasm_free(struct ip_reasm *r, uint64_t now_ns)
 {
 	const void *key;
 	void *data;
@@ -154,8 +163,13 @@ ip_reasm_free(struct ip_reasm *r)
 
 	if (r == NULL)
 		return;
+	/* What had already timed out by now counts as such, however recently a periodic pass
+	 * ran: offline results must not depend on when passes happened. */
 	while ((pos = rte_hash_iterate(r->guard, &key, &data, &iter)) >= 0)
-		count_abandoned(r, &r->slots[pos].g, VPEP_CTR_frag_incomplete_at_exit);
+		count_abandoned(r, &r->slots[pos].g,
+				r->slots[pos].first_seen_ns + r->tmo_ns < now_ns ?
+						VPEP_CTR_frag_timeout :
+						VPEP_CTR_frag_incomplete_at_exit);
 	rte_ip_frag_free_death_row(&r->dr, 0);
 	rte_ip_frag_table_destroy(r->tbl);
 	rte_hash_free(r->guard);
@@ -166,7 +180,7 @@ ip_reasm_free(struct ip_reasm *r)
 uint32_t
 ip_reasm_pending(const struct ip_reasm *r)
 {
-	return (uint32_t)rte_hash_count(r->guard);
+	return r->datagrams;
 }
 
 void
@@ -177,6 +191,12 @@ ip_reasm_tick(struct ip_reasm *r, uint64_t now_ns)
 	unsigned int i;
 	int32_t pos;
 
+	/* Every burst: what rte_ip_frag put on death row goes back to the mempool. */
+	if (r->dr.cnt != 0)
+		rte_ip_frag_free_death_row(&r->dr, 0);
+	if (r->datagrams == 0 || now_ns < r->next_expire_ns)
+		return;
+	r->next_expire_ns = now_ns + EXPIRE_PERIOD_NS;
 	/* Same expiry rule as rte_ip_frag (first fragment + timeout < now), checked first so
 	 * that the guard and the reassembler forget a datagram together. */
 	for (i = 0; i < EXPIRE_SCAN_PER_TICK; i++) {
@@ -188,6 +208,7 @@ ip_reasm_tick(struct ip_reasm *r, uint64_t now_ns)
 		if (r->slots[pos].first_seen_ns + r->tmo_ns < now_ns) {
 			count_abandoned(r, &r->slots[pos].g, VPEP_CTR_frag_timeout);
 			rte_hash_del_key(r->guard, key);
+			r->datagrams--;
 		}
 	}
 	drain_death_row(r, RTE_IP_FRAG_DEATH_ROW_MBUF_LEN);
@@ -293,6 +314,22 @@ ip_reasm_input(struct ip_reasm *r, struct rte_mbuf *m, const struct pkt_meta *me
 		frag_guard_init(&r->slots[pos].g);
 		r->slots[pos].first_seen_ns = now_ns;
 	}
+	/* A fragment flood must not drain the mempool the NIC receives into: past the budget,
+	 * only a fragment that completes its datagram (and so frees its fragments) gets in. */
+	if (r->held >= r->conf.max_held) {
+		const struct frag_guard *g = pos >= 0 ? &r->slots[pos].g : NULL;
+		uint32_t end = meta->frag_offset + meta->frag_payload_len;
+		int more = !!(meta->flags & PKT_F_FRAG_MORE);
+		bool completes = g != NULL && !g->poisoned &&
+				((g->have_last && g->covered + meta->frag_payload_len == g->total) ||
+				 (!more && g->covered + meta->frag_payload_len == end));
+
+		if (!completes) {
+			r->ctr[VPEP_CTR_frag_table_full]++;
+			rte_pktmbuf_free(m);
+			return NULL;
+		}
+	}
 	if (pos < 0) {
 		pos = rte_hash_add_key_with_hash(r->guard, &key, sig);
 		if (pos < 0) {
@@ -302,6 +339,7 @@ ip_reasm_input(struct ip_reasm *r, struct rte_mbuf *m, const struct pkt_meta *me
 		}
 		frag_guard_init(&r->slots[pos].g);
 		r->slots[pos].first_seen_ns = now_ns;
+		r->datagrams++;
 	}
 	slot = &r->slots[pos];
 
@@ -321,6 +359,7 @@ ip_reasm_input(struct ip_reasm *r, struct rte_mbuf *m, const struct pkt_meta *me
 		return NULL;
 	}
 
+	r->held++;
 	drain_death_row(r, RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1);
 	m->l2_len = l2_len;
 	if (meta->outer_family == 4) {
@@ -344,6 +383,8 @@ ip_reasm_input(struct ip_reasm *r, struct rte_mbuf *m, const struct pkt_meta *me
 		uint8_t n = slot->g.n;
 
 		rte_hash_del_key_with_hash(r->guard, &key, sig);
+		r->datagrams--;
+		r->held -= n;
 		if (out == NULL) {
 			/* rte_ip_frag lost a fragment the guard accepted: only possible if its
 			 * own table overflowed. Its fragments are gone with it. */
@@ -352,7 +393,7 @@ ip_reasm_input(struct ip_reasm *r, struct rte_mbuf *m, const struct pkt_meta *me
 		}
 		if (meta->outer_family == 4)
 			fix_ipv4_cksum(out, l2_len);
-		out->ol_flags |= reasm_dynflag;
+		out->ol_flags |= ip_reasm_dynflag;
 		*RTE_MBUF_DYNFIELD(out, reasm_dynfield_off, uint16_t *) = mtu;
 		r->ctr[VPEP_CTR_frag_reassembled]++;
 		return out;
@@ -372,7 +413,7 @@ ip_reasm_refragment(struct ip_reasm *r, struct rte_mbuf *m, uint16_t l2_len, uin
 	ip_reasm_is_reassembled(m, &mtu);
 	if (port_mtu != 0 && (mtu == 0 || port_mtu < mtu))
 		mtu = port_mtu;
-	m->ol_flags &= ~reasm_dynflag;
+	m->ol_flags &= ~ip_reasm_dynflag;
 	if (mtu == 0 || rte_pktmbuf_pkt_len(m) - l2_len <= mtu) {
 		out[0] = m; /* fits as it is */
 		return 1;

@@ -30,6 +30,7 @@ struct ip_reasm_conf {
 	uint32_t max_fragments;
 	uint32_t timeout_ms;
 	uint32_t max_size;
+	uint32_t max_held; /* fragments held at once (bounds the mbufs reassembly can take) */
 };
 
 struct ip_reasm;
@@ -42,9 +43,10 @@ struct ip_reasm *ip_reasm_create(const char *name, const struct ip_reasm_conf *c
 		uint64_t *ctr);
 
 /*
- * Free everything, counting fragments still held as frag_incomplete_at_exit.
+ * Free everything. Fragments still held count as frag_timeout when their datagram had
+ * timed out by now_ns, else as frag_incomplete_at_exit.
  */
-void ip_reasm_free(struct ip_reasm *r);
+void ip_reasm_free(struct ip_reasm *r, uint64_t now_ns);
 
 /*
  * Feed one outer fragment (meta from pkt_parse() with PKT_F_FRAG). Takes ownership of m.
@@ -59,6 +61,16 @@ void ip_reasm_tick(struct ip_reasm *r, uint64_t now_ns);
 
 /* Datagrams currently held. */
 uint32_t ip_reasm_pending(const struct ip_reasm *r);
+
+/* The mbuf flag marking reassembled datagrams (0 before ip_reasm_global_init()). */
+extern uint64_t ip_reasm_dynflag;
+
+/* Cheap test for the fast path: was m reassembled by this module? */
+static inline int
+ip_reasm_flagged(const struct rte_mbuf *m)
+{
+	return (m->ol_flags & ip_reasm_dynflag) != 0;
+}
 
 /* True when m is a datagram this module reassembled; *mtu gets the refragmentation size. */
 int ip_reasm_is_reassembled(const struct rte_mbuf *m, uint16_t *mtu);

@@ -401,7 +401,7 @@ main(int argc, char **argv)
 
 	/* Release everything that still holds mbufs, then check the pools came back whole. */
 	for (i = 0; i < dp.n_workers; i++) {
-		ip_reasm_free(dp.workers[i]->reasm);
+		ip_reasm_free(dp.workers[i]->reasm, dp.workers[i]->now_ns);
 		dp.workers[i]->reasm = NULL;
 	}
 	dp_ports_stop();

@@ -58,14 +58,20 @@
 /* Options for pkt_parse() */
 #define PKT_PARSE_NO_IPV4_CKSUM (1u << 0) /* the NIC verified it already */
 
+/*
+ * Everything before `src` is scalar and cleared at the start of each parse (48 bytes: three
+ * vector stores; clearing the whole struct made the compiler emit a slow `rep stos`). The
+ * addresses are written by the IP layer and valid only when family != 0. Header offsets fit
+ * 16 bits: they lie within the first 64 KiB even of a reassembled datagram.
+ */
 struct pkt_meta {
 	uint32_t flags;          /* PKT_F_* */
+	uint32_t payload_len;    /* transport payload bytes (UDP length, or IP payload minus TCP hdr) */
 	uint16_t l2_len;         /* bytes before the outer L3 header (Ethernet, tags, PPPoE, MPLS) */
 	uint16_t outer_l3_len;   /* outer IP header length up to and including a fragment header */
-	uint32_t l3_off;         /* offset of the innermost IP header (the flow's) */
-	uint32_t l4_off;         /* offset of the innermost transport header */
-	uint32_t payload_off;    /* offset of the transport payload */
-	uint32_t payload_len;    /* transport payload bytes (UDP length, or IP payload minus TCP hdr) */
+	uint16_t l3_off;         /* offset of the innermost IP header (the flow's) */
+	uint16_t l4_off;         /* offset of the innermost transport header */
+	uint16_t payload_off;    /* offset of the transport payload */
 	uint16_t vlan_tci[2];    /* outer and inner tag TCI, host order */
 	uint8_t n_vlan;
 	uint8_t outer_family;    /* 4 or 6: the header DSCP marking rewrites */
@@ -80,6 +86,7 @@ struct pkt_meta {
 	uint16_t frag_payload_len;  /* bytes of fragmentable data in this fragment */
 	uint16_t ipv6_frag_hdr_off; /* offset of the IPv6 fragment header */
 	uint16_t ipv6_unfrag_ext_len; /* extension headers between the IPv6 header and the frag hdr */
+	uint32_t reserved;
 	uint8_t src[16], dst[16];   /* innermost addresses; IPv4 uses the first 4 bytes */
 };
 

@@ -16,6 +16,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_prefetch.h>
 #include <rte_thash.h>
 
 #include "dp_rss.h"
@@ -32,15 +33,22 @@
 #define OFFLINE_MIN_FREE_MBUFS 512
 
 struct burst_ctx {
+	/* Packets that go on to output, in arrival order, with their parse results. */
 	struct pkt_meta meta[DP_BURST_MAX];
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint64_t ts[DP_BURST_MAX];
+	uint32_t emc_slot[DP_BURST_MAX];
+	unsigned int n;
+	/* Those that missed the exact-match cache: resolved through the table. */
 	struct flow_key keys[DP_BURST_MAX];
 	hash_sig_t sigs[DP_BURST_MAX];
 	int32_t pos[DP_BURST_MAX];
-	uint64_t ts[DP_BURST_MAX];
 	uint8_t dir[DP_BURST_MAX];
-	struct rte_mbuf *pkts[DP_BURST_MAX];
-	unsigned int n;
+	uint8_t k_of[DP_BURST_MAX]; /* index into the arrays above */
+	unsigned int n_miss;
 };
+
+static void count_l3l4_init(void);
 
 struct dp_worker *
 worker_create(unsigned int id, unsigned int lcore_id, char *err, size_t err_len)
@@ -52,6 +60,7 @@ worker_create(unsigned int id, unsigned int lcore_id, char *err, size_t err_len)
 		.max_fragments = c->reasm_max_fragments,
 		.timeout_ms = c->reasm_timeout_ms,
 		.max_size = c->reasm_max_size,
+		.max_held = c->reasm_max_held,
 	};
 	uint64_t tmo[FLOW_TMO_MAX];
 	struct dp_worker *w;
@@ -94,6 +103,7 @@ worker_create(unsigned int id, unsigned int lcore_id, char *err, size_t err_len)
 				rte_strerror(rte_errno));
 		goto fail;
 	}
+	count_l3l4_init();
 	w->linbuf_len = LINBUF_LEN;
 	w->linbuf = rte_malloc_socket("linbuf", LINBUF_LEN, RTE_CACHE_LINE_SIZE, socket);
 	if (w->linbuf == NULL) {
@@ -124,7 +134,7 @@ worker_free(struct dp_worker *w)
 		rte_ring_free(w->handoff);
 	}
 	flow_table_free(w->flows);
-	ip_reasm_free(w->reasm);
+	ip_reasm_free(w->reasm, w->now_ns);
 	rte_free(w->linbuf);
 	rte_free(w);
 }
@@ -222,26 +232,18 @@ pkt_time(struct dp_worker *w, const struct rte_mbuf *m, bool from_rx)
 	return w->now_ns;
 }
 
-static inline unsigned int
-port_index(uint16_t port_id)
-{
-	return dp.port_index[port_id];
-}
-
 static void
 flush_port(struct dp_worker *w, uint16_t pid)
 {
 	struct dp_txbuf *b = &w->tx[pid];
-	uint64_t bytes = 0;
+	uint64_t bytes = b->bytes;
 	uint16_t sent, i;
 
 	if (b->n == 0)
 		return;
 	if (w->txq[pid] != DP_NO_TXQ) {
-		for (i = 0; i < b->n; i++)
-			bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 		sent = rte_eth_tx_burst(pid, w->txq[pid], b->pkts, b->n);
-		/* bytes of the unsent tail, read before they are freed */
+		/* bytes of the unsent tail, read before they are freed (rare) */
 		for (i = sent; i < b->n; i++)
 			bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
 		w->port[pid].tx_packets += sent;
@@ -258,6 +260,7 @@ flush_port(struct dp_worker *w, uint16_t pid)
 		drop(w, b->pkts[i], VPEP_CTR_tx_failed);
 	}
 	b->n = 0;
+	b->bytes = 0;
 }
 
 static inline void
@@ -265,6 +268,7 @@ stage_tx(struct dp_worker *w, uint16_t pid, struct rte_mbuf *m)
 {
 	struct dp_txbuf *b = &w->tx[pid];
 
+	b->bytes += rte_pktmbuf_pkt_len(m);
 	b->pkts[b->n++] = m;
 	if (b->n == DP_BURST_MAX)
 		flush_port(w, pid);
@@ -301,34 +305,32 @@ stage_handoff(struct dp_worker *w, unsigned int to, struct rte_mbuf *m, uint64_t
 }
 
 /* Send a processed packet on: paired port, or consumed in monitor mode. */
-static void
+static inline void
 output(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_meta *meta)
 {
-	const struct dp_port *in = &dp.ports[port_index(m->port)];
-	const struct dp_port *out;
-	uint16_t mtu;
+	uint16_t out = dp.out_port[m->port];
 
-	if (dp.conf.mode == DP_MODE_MONITOR) {
-		w->ctr[VPEP_CTR_monitored_packets]++;
-		rte_pktmbuf_free(m);
+	if (unlikely(out == DP_NO_PORT)) {
+		if (dp.conf.mode == DP_MODE_MONITOR) {
+			w->ctr[VPEP_CTR_monitored_packets]++;
+			rte_pktmbuf_free(m);
+		} else {
+			drop(w, m, VPEP_CTR_no_output_port);
+		}
 		return;
 	}
-	if (unlikely(in->peer < 0)) {
-		drop(w, m, VPEP_CTR_no_output_port);
-		return;
-	}
-	out = &dp.ports[in->peer];
-	if (unlikely(meta != NULL && ip_reasm_is_reassembled(m, &mtu))) {
+	if (unlikely(meta != NULL && ip_reasm_flagged(m))) {
 		struct rte_mbuf *frags[RTE_LIBRTE_IP_FRAG_MAX_FRAG * 4];
 		unsigned int n, i;
 
-		n = ip_reasm_refragment(w->reasm, m, meta->l2_len, meta->outer_family, out->mtu,
-				frags, RTE_DIM(frags), dp.pool, dp.indirect_pool);
+		n = ip_reasm_refragment(w->reasm, m, meta->l2_len, meta->outer_family,
+				dp.ports[dp.port_index[out]].mtu, frags, RTE_DIM(frags), dp.pool,
+				dp.indirect_pool);
 		for (i = 0; i < n; i++)
-			stage_tx(w, out->port_id, frags[i]);
+			stage_tx(w, out, frags[i]);
 		return;
 	}
-	stage_tx(w, out->port_id, m);
+	stage_tx(w, out, m);
 }
 
 /* Deal with a packet the parser found malformed (already counted). */
@@ -341,64 +343,90 @@ malformed(struct dp_worker *w, struct rte_mbuf *m)
 		output(w, m, NULL);
 }
 
+/* Counter ids by IP protocol, so that counting a mixed stream takes no branch. */
+static uint8_t l4_counter[256];
+
+static void
+count_l3l4_init(void)
+{
+	unsigned int p;
+
+	for (p = 0; p < 256; p++)
+		l4_counter[p] = VPEP_CTR_other_l4_packets;
+	l4_counter[17] = VPEP_CTR_udp_packets;
+	l4_counter[6] = VPEP_CTR_tcp_packets;
+}
+
 static inline void
 count_l3l4(struct dp_worker *w, const struct pkt_meta *meta)
 {
-	w->ctr[meta->family == 4 ? VPEP_CTR_ipv4_packets : VPEP_CTR_ipv6_packets]++;
-	switch (meta->l4_proto) {
-	case 17:
-		w->ctr[VPEP_CTR_udp_packets]++;
-		break;
-	case 6:
-		w->ctr[VPEP_CTR_tcp_packets]++;
-		break;
-	default:
-		w->ctr[VPEP_CTR_other_l4_packets]++;
-		break;
-	}
+	/* family is 4 or 6 here: (family >> 1) & 1 is 0 or 1 */
+	_Static_assert(VPEP_CTR_ipv6_packets == VPEP_CTR_ipv4_packets + 1, "adjacent counters");
+	w->ctr[VPEP_CTR_ipv4_packets + ((meta->family >> 1) & 1)]++;
+	w->ctr[l4_counter[meta->l4_proto]]++;
 }
 
 /*
  * Which worker owns this packet's flow. With symmetric RSS the NIC already chose (the queue
  * we polled), except for what it hashed on other headers: reassembled datagrams (hashed as
- * fragments, on addresses only) and tunnelled packets (hashed on the outer header). Those,
- * and everything in software dispatch, are placed by a hash of the symmetric flow key.
+ * fragments, on addresses only) and tunnelled packets (hashed on the outer header). Those
+ * follow the NIC's function computed in software; in software dispatch everything is placed
+ * by a symmetric hash of the tuple.
  */
 static inline unsigned int
-owner_of(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *meta,
-		const struct flow_key *k, hash_sig_t sig)
+owner_of(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *meta)
 {
-	uint16_t mtu;
-
 	if (dp.rss_dispatch) {
-		if (meta->tunnel_depth == 0 && !ip_reasm_is_reassembled(m, &mtu))
+		struct flow_key k;
+
+		if (meta->tunnel_depth == 0 && !ip_reasm_flagged(m))
 			return w->id;
-		return dp_rss_owner(k);
+		flow_key_from_meta(meta, &k);
+		return dp_rss_owner(&k);
 	}
-	return worker_owner_of_sig(sig, dp.n_workers);
+	return worker_owner_of_sig(flow_owner_hash(meta), dp.n_workers);
 }
 
-static void
-process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_rx)
+static inline void
+account(struct flow_table *ft, uint32_t idx, uint8_t dir, const struct rte_mbuf *m)
 {
+	struct flow_entry *e = &ft->e[idx];
+
+	e->pkts[dir]++;
+	e->bytes[dir] += rte_pktmbuf_pkt_len(m);
+}
+
+/*
+ * One burst. from_rx: the packets came from an RX queue of port rx_port (else from the
+ * handoff ring, already counted by the worker that received them).
+ *
+ * Pass 1 parses, reassembles, hands off what another worker owns, and resolves IPv4 flows in
+ * the exact-match cache; pass 2 resolves the rest through the table (one bulk probe); pass 3
+ * sends everything on in arrival order, so a flow is never reordered whichever pass
+ * resolved its packets.
+ */
+static void
+process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_rx,
+		uint16_t rx_port)
+{
+	struct flow_table *ft = w->flows;
 	struct burst_ctx b;
 	unsigned int i, j;
 	uint64_t rx_bytes = 0, gen;
 
 	b.n = 0;
+	b.n_miss = 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct pkt_meta *meta = &b.meta[b.n];
 		uint64_t ts;
+		uint32_t idx;
+		uint8_t dir;
 		int rc;
 
-		if (from_rx) {
-			uint32_t len = rte_pktmbuf_pkt_len(m);
-
-			w->port[m->port].rx_packets++;
-			w->port[m->port].rx_bytes += len;
-			rx_bytes += len;
-		}
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		rx_bytes += rte_pktmbuf_pkt_len(m);
 		ts = pkt_time(w, m, from_rx);
 		rc = parse(w, m, meta);
 		if (unlikely(rc != 0)) {
@@ -419,16 +447,14 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 				continue;
 			}
 		}
-		if (meta->family == 0) {
+		if (unlikely(meta->family == 0)) {
 			output(w, m, NULL);
 			continue;
 		}
-		b.dir[b.n] = (uint8_t)flow_key_from_meta(meta, &b.keys[b.n]);
-		b.sigs[b.n] = rte_hash_crc(&b.keys[b.n], sizeof(struct flow_key), 0);
 		/* A packet another worker handed us is never passed on again: the sender already
 		 * computed the same owner, and this rules out ping-pong. */
 		if (dp.n_workers > 1 && from_rx) {
-			unsigned int owner = owner_of(w, m, meta, &b.keys[b.n], b.sigs[b.n]);
+			unsigned int owner = owner_of(w, m, meta);
 
 			if (owner != w->id) {
 				stage_handoff(w, owner, m, ts);
@@ -438,27 +464,44 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		count_l3l4(w, meta);
 		b.ts[b.n] = ts;
 		b.pkts[b.n] = m;
+		if (likely(meta->family == 4)) {
+			idx = flow_emc_lookup(ft, meta, ts, &dir, &b.emc_slot[b.n]);
+			if (likely(idx != FLOW_NIL)) {
+				account(ft, idx, dir, m);
+				b.n++;
+				continue;
+			}
+		}
+		j = b.n_miss++;
+		b.k_of[j] = (uint8_t)b.n;
+		b.sigs[j] = flow_key_from_meta_hash(meta, &b.keys[j], &b.dir[j]);
 		b.n++;
 	}
 	if (from_rx) {
 		w->ctr[VPEP_CTR_rx_packets] += n;
 		w->ctr[VPEP_CTR_rx_bytes] += rx_bytes;
+		w->port[rx_port].rx_packets += n;
+		w->port[rx_port].rx_bytes += rx_bytes;
 	}
 
-	gen = flow_table_lookup_bulk(w->flows, b.keys, b.sigs, b.n, b.pos);
-	for (j = 0; j < b.n; j++) {
-		struct rte_mbuf *m = b.pkts[j];
-		uint32_t idx = flow_table_resolve(w->flows, &b.keys[j], b.sigs[j], b.pos[j], gen,
-				b.ts[j]);
+	if (b.n_miss > 0) {
+		gen = flow_table_lookup_bulk(ft, b.keys, b.sigs, b.n_miss, b.pos);
+		for (j = 0; j < b.n_miss; j++) {
+			unsigned int k = b.k_of[j];
+			uint32_t idx;
 
-		if (likely(idx != FLOW_NIL)) {
-			struct flow_entry *e = &w->flows->e[idx];
-
-			e->pkts[b.dir[j]]++;
-			e->bytes[b.dir[j]] += rte_pktmbuf_pkt_len(m);
+			if (j + 1 < b.n_miss && b.pos[j + 1] >= 0)
+				rte_prefetch0(&ft->e[b.pos[j + 1]]);
+			idx = flow_table_resolve(ft, &b.keys[j], b.sigs[j], b.pos[j], gen, b.ts[k]);
+			if (likely(idx != FLOW_NIL)) {
+				account(ft, idx, b.dir[j], b.pkts[k]);
+				if (b.meta[k].family == 4)
+					flow_emc_insert(ft, b.emc_slot[k], &b.meta[k], idx, b.dir[j]);
+			}
 		}
-		output(w, m, &b.meta[j]);
 	}
+	for (j = 0; j < b.n; j++)
+		output(w, b.pkts[j], &b.meta[j]);
 	for (j = 0; j < dp.n_workers; j++)
 		flush_handoff(w, j);
 }
@@ -509,7 +552,7 @@ worker_main(void *arg)
 					break;
 				n = rte_eth_rx_burst(w->rxq[q].port, w->rxq[q].queue, pkts, burst);
 				if (n > 0)
-					process(w, pkts, n, true);
+					process(w, pkts, n, true, w->rxq[q].port);
 			}
 		} else {
 			w->rx_stopped = 1;
@@ -517,7 +560,7 @@ worker_main(void *arg)
 		n = rte_ring_dequeue_burst(w->handoff, (void **)pkts, burst, NULL);
 		if (n > 0) {
 			w->ctr[VPEP_CTR_handoff_in] += n;
-			process(w, pkts, n, false);
+			process(w, pkts, n, false, 0);
 		}
 		drain_tx_rings(w);
 		flush_all(w);

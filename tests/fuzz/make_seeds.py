@@ -36,8 +36,8 @@ def seeds():
     yield "ipip", e / IP(proto=4) / IP(src="1.1.1.1", dst="2.2.2.2") / UDP() / b"x"
     yield "6in4", e / IP(proto=41) / IPv6() / UDP() / b"x"
     yield "gre_key", e / IP() / GRE(key_present=1, key=7) / IP() / UDP() / b"x"
-    yield "gre_teb", e / IP() / GRE(proto=0x6558) / Ether() / IP() / UDP() / b"x"
-    yield "vxlan", e / IP() / UDP(sport=40000, dport=4789) / VXLAN(vni=5) / Ether() / IP() / UDP() / b"x"
+    yield "gre_teb", e / IP() / GRE(proto=0x6558) / Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP() / UDP() / b"x"
+    yield "vxlan", e / IP() / UDP(sport=40000, dport=4789) / VXLAN(vni=5) / Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP() / UDP() / b"x"
     yield "gtpu", e / IP() / UDP(sport=2152, dport=2152) / GTP_U_Header(teid=1) / IPv6() / UDP() / b"x"
     yield "sctp", e / IP() / SCTP(sport=2905, dport=2905)
     for i, f in enumerate(fragment(e / IP(src="10.0.0.1", dst="10.0.0.2", id=7) /

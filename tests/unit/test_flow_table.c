@@ -142,6 +142,34 @@ test_key_symmetry(void **state)
 		assert_int_equal(flow_key_from_meta(&m, &k2), 0);
 		assert_memory_equal(&k1, &k2, sizeof(k1));
 	}
+	/* the hash computed while building equals the table's hash of the stored key, for
+	 * both families, both directions, with a VLAN and ports in either order */
+	for (fam = 4; fam <= 6; fam += 2) {
+		uint8_t dir;
+		uint32_t h;
+
+		meta(&m, fam, 9, 40000, 3, 5060);
+		m.n_vlan = 1;
+		m.vlan_tci[0] = 0x0123;
+		m.l4_proto = 6;
+		h = flow_key_from_meta_hash(&m, &k1, &dir);
+		assert_int_equal(h, flow_key_hash(&k1, sizeof(k1), 0));
+		assert_int_equal(dir, 1);
+		assert_int_equal(k1.port_lo, 5060);
+		assert_int_equal(k1.port_hi, 40000);
+		assert_int_equal(k1.proto, 6);
+		assert_int_equal(k1.family, fam);
+		assert_int_equal(k1.vlan, 0x123);
+		assert_int_equal(k1.zero, 0);
+		meta(&m, fam, 3, 5060, 9, 40000);
+		m.n_vlan = 1;
+		m.vlan_tci[0] = 0x0123;
+		m.l4_proto = 6;
+		assert_int_equal(flow_key_from_meta_hash(&m, &k2, &dir), h);
+		assert_int_equal(dir, 0);
+		assert_memory_equal(&k1, &k2, sizeof(k1));
+	}
+
 	/* another VLAN or protocol is another flow */
 	meta(&m, 4, 1, 1, 2, 2);
 	flow_key_from_meta(&m, &k1);

@@ -53,13 +53,14 @@ teardown(void **state)
 }
 
 static struct ip_reasm *
-reasm(uint32_t max_frags, uint32_t max_dgrams)
+reasm_held(uint32_t max_frags, uint32_t max_dgrams, uint32_t max_held)
 {
 	struct ip_reasm_conf c = {
 		.max_datagrams = max_dgrams,
 		.max_fragments = max_frags,
 		.timeout_ms = 100,
 		.max_size = 65535,
+		.max_held = max_held,
 	};
 	static int n;
 	char name[32];
@@ -70,6 +71,12 @@ reasm(uint32_t max_frags, uint32_t max_dgrams)
 	r = ip_reasm_create(name, &c, 0, ctr);
 	assert_non_null(r);
 	return r;
+}
+
+static struct ip_reasm *
+reasm(uint32_t max_frags, uint32_t max_dgrams)
+{
+	return reasm_held(max_frags, max_dgrams, 0);
 }
 
 static uint16_t
@@ -199,7 +206,7 @@ test_orders(void **state)
 		assert_int_equal(ctr[VPEP_CTR_frag_received], 3);
 		assert_int_equal(ctr[VPEP_CTR_frag_reassembled], 1);
 		assert_int_equal(ip_reasm_pending(r), 0);
-		ip_reasm_free(r);
+		ip_reasm_free(r, 0);
 		expect_pool_back();
 	}
 }
@@ -218,7 +225,7 @@ test_duplicate_then_complete(void **state)
 	assert_null(feed(r, frag4(d, 1480, 1480, 1), MS));
 	expect_same(feed(r, frag4(d, 2960, 40, 0), MS), d, n);
 	assert_int_equal(ctr[VPEP_CTR_frag_duplicate], 1);
-	ip_reasm_free(r);
+	ip_reasm_free(r, 0);
 	expect_pool_back();
 }
 
@@ -242,7 +249,7 @@ test_overlap_discards_datagram(void **state)
 	assert_int_equal(ctr[VPEP_CTR_frag_of_bad_datagram], 2);
 	assert_int_equal(ip_reasm_pending(r), 0);
 	expect_pool_back();
-	ip_reasm_free(r);
+	ip_reasm_free(r, 0);
 }
 
 static void
@@ -258,7 +265,7 @@ test_too_many(void **state)
 		assert_null(feed(r, frag4(d, i * 80, 80, 1), MS));
 	assert_null(feed(r, frag4(d, 320, 80, 0), MS));
 	assert_int_equal(ctr[VPEP_CTR_frag_too_many], 1);
-	ip_reasm_free(r);
+	ip_reasm_free(r, 0);
 	/* the four accepted fragments of the condemned datagram, counted when released */
 	assert_int_equal(ctr[VPEP_CTR_frag_of_bad_datagram], 4);
 	expect_pool_back();
@@ -284,8 +291,16 @@ test_timeout_and_exit(void **state)
 	/* the late last fragment starts a new datagram that never completes... */
 	assert_null(feed(r, frag4(d, 2960, 40, 0), 120 * MS));
 	/* ...and is counted as incomplete at shutdown */
-	ip_reasm_free(r);
+	ip_reasm_free(r, 130 * MS);
 	assert_int_equal(ctr[VPEP_CTR_frag_incomplete_at_exit], 1);
+	expect_pool_back();
+
+	/* shut down after its timeout passed but before any pass looked: still a timeout */
+	r = reasm(8, 64);
+	assert_null(feed(r, frag4(d, 0, 1480, 1), 10 * MS));
+	ip_reasm_free(r, 500 * MS);
+	assert_int_equal(ctr[VPEP_CTR_frag_timeout], 1);
+	assert_int_equal(ctr[VPEP_CTR_frag_incomplete_at_exit], 0);
 	expect_pool_back();
 }
 
@@ -304,7 +319,7 @@ test_stale_entry_restarts(void **state)
 	assert_null(feed(r, frag4(d, 1480, 1480, 1), 301 * MS));
 	expect_same(feed(r, frag4(d, 2960, 40, 0), 302 * MS), d, n);
 	ip_reasm_tick(r, 303 * MS);
-	ip_reasm_free(r);
+	ip_reasm_free(r, 0);
 	expect_pool_back();
 }
 
@@ -332,8 +347,48 @@ test_table_full(void **state)
 	}
 	assert_int_equal(ctr[VPEP_CTR_frag_table_full], 1);
 	assert_int_equal(ip_reasm_pending(r), 16);
-	ip_reasm_free(r);
+	ip_reasm_free(r, 0);
 	assert_int_equal(ctr[VPEP_CTR_frag_incomplete_at_exit], 16);
+	expect_pool_back();
+}
+
+static void
+test_held_bound(void **state)
+{
+	struct ip_reasm *r = reasm_held(8, 64, 3);
+	uint8_t d[4096];
+	uint32_t n = datagram4(d, 2992);
+
+	(void)state;
+	/* at most three fragments held: a fourth datagram's first fragment is refused... */
+	assert_null(feed(r, frag4(d, 0, 1480, 1), MS));
+	assert_null(feed(r, frag4(d, 1480, 1480, 1), MS));
+	d[19] = 0x43; /* another IP id, header checksum fixed below */
+	d[24] = d[25] = 0;
+	{
+		uint16_t c = cksum(d + 14, 20);
+
+		d[24] = (uint8_t)(c >> 8);
+		d[25] = (uint8_t)c;
+	}
+	assert_null(feed(r, frag4(d, 0, 1480, 1), MS));
+	assert_null(feed(r, frag4(d, 1480, 1480, 1), MS));
+	assert_int_equal(ctr[VPEP_CTR_frag_table_full], 1);
+	assert_int_equal(rte_mempool_in_use_count(pool), 3);
+	/* ...but the fragment that completes the first datagram is let in and frees room */
+	datagram4(d, 2992);
+	expect_same(feed(r, frag4(d, 2960, 40, 0), MS), d, n);
+	assert_int_equal(ctr[VPEP_CTR_frag_table_full], 1);
+	assert_int_equal(rte_mempool_in_use_count(pool), 1);
+	/* a fragment that does not complete anything is still refused at the limit */
+	assert_null(feed(r, frag4(d, 0, 1480, 1), MS));
+	assert_null(feed(r, frag4(d, 1480, 1480, 1), MS));
+	assert_int_equal(rte_mempool_in_use_count(pool), 3);
+	assert_null(feed(r, frag4(d, 0, 1480, 1), 2 * MS)); /* a duplicate, and over budget */
+	assert_int_equal(ctr[VPEP_CTR_frag_table_full], 2);
+	ip_reasm_free(r, 0);
+	/* one fragment of the second datagram, two of the restarted first */
+	assert_int_equal(ctr[VPEP_CTR_frag_incomplete_at_exit], 3);
 	expect_pool_back();
 }
 
@@ -385,7 +440,7 @@ test_refragment(void **state)
 		assert_true(rte_pktmbuf_pkt_len(frags[i]) - 14 <= 576);
 		rte_pktmbuf_free(frags[i]);
 	}
-	ip_reasm_free(r);
+	ip_reasm_free(r, 0);
 	expect_pool_back();
 }
 
@@ -447,7 +502,7 @@ test_ipv6_with_ext_headers(void **state)
 	assert_int_equal((p[18] << 8) | p[19], 2000);
 	assert_memory_equal(p + 54, payload, 2000);
 	rte_pktmbuf_free(out);
-	ip_reasm_free(r);
+	ip_reasm_free(r, 0);
 	expect_pool_back();
 }
 
@@ -462,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_timeout_and_exit),
 		cmocka_unit_test(test_stale_entry_restarts),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_held_bound),
 		cmocka_unit_test(test_refragment),
 		cmocka_unit_test(test_ipv6_with_ext_headers),
 	};
