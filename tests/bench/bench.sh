@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 the vpep developers
+#
+# make bench: vpep-dataplane against dpdk-testpmd io forwarding, same input, same cores, same
+# invocation. Both read a capture through net_pcap with infinite_rx=1 and send to net_null
+# (no-rx=1); each is given one forwarding/worker core and the main lcore. Rounds alternate
+# the two so that drift on a shared machine hits both; medians are compared.
+#
+# Environment:
+#   BENCH_PCAP     capture to replay (default: tests/data/demo-voip.pcap, bundled)
+#   BENCH_SECONDS  length of each run (default 10)
+#   BENCH_ROUNDS   runs of each program (default 3)
+#   BENCH_LCORES   EAL core list (default 0-1: main lcore 0, one worker on 1)
+#   BENCH_CONFIG   extra dataplane configuration merged for vpep's run (optional)
+# Prints both rates, vpep's cycles per packet, the per-stage breakdown and flow-table memory,
+# and as its last line: ratio_vs_testpmd=0.NN
+set -eu
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+pcap=$(readlink -f "${BENCH_PCAP:-tests/data/demo-voip.pcap}")
+secs=${BENCH_SECONDS:-10}
+rounds=${BENCH_ROUNDS:-3}
+lcores=${BENCH_LCORES:-0-1}
+dp=build/dataplane/vpep-dataplane
+eal="--no-huge -m 2048 --no-shconf --no-pci -l $lcores --log-level=lib.eal:warning --no-telemetry"
+tmp=$(mktemp -d /tmp/vpep-bench-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+case "$pcap" in *,*) echo "bench.sh: the capture path must not contain a comma" >&2; exit 1 ;; esac
+[ -r "$pcap" ] || { echo "bench.sh: cannot read $pcap" >&2; exit 1; }
+command -v dpdk-testpmd >/dev/null || { echo "bench.sh: dpdk-testpmd missing (apt-get install dpdk)" >&2; exit 1; }
+
+cat >"$tmp/bench.json" <<JSON
+{
+  "mode": "inline",
+  "ports": [
+    { "name": "in",  "device": "net_pcap_bench,rx_pcap=$pcap,infinite_rx=1" },
+    { "name": "out", "device": "net_null_bench,no-rx=1" }
+  ],
+  "pairs": [ [ "in", "out" ] ]
+}
+JSON
+
+testpmd_mpps() {
+	# io forwarding; average the per-period Rx rate of port 0 after the first period
+	timeout -s INT $((secs + 8)) dpdk-testpmd $eal \
+		--vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
+		--forward-mode=io --nb-cores=1 --auto-start --stats-period 1 2>/dev/null |
+		awk -v n="$secs" '/Rx-pps:/ { if (++i % 2 == 1) { k++; if (k > 1 && k <= n) { s += $2; c++ } } }
+			END { if (c) printf "%.3f\n", s / c / 1e6; else print "nan" }'
+}
+
+vpep_mpps() {
+	$dp $eal -- --config "$tmp/bench.json" --duration "$secs" --stats-json "$tmp/s.json" \
+		>/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; echo nan; return; }
+	python3 -c "import json;s=json.load(open('$tmp/s.json'));print('%.3f'%(s['rx_packets']/s['duration_s']/1e6))"
+}
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "capture: $pcap"
+echo "cores: EAL -l $lcores (main lcore + 1 forwarding/worker core), $secs s per run, $rounds rounds"
+t_all=""
+v_all=""
+i=1
+while [ "$i" -le "$rounds" ]; do
+	t=$(testpmd_mpps)
+	v=$(vpep_mpps)
+	echo "round $i: testpmd $t Mpps, vpep $v Mpps"
+	t_all="$t_all $t"
+	v_all="$v_all $v"
+	i=$((i + 1))
+done
+t_med=$(echo "$t_all" | median)
+v_med=$(echo "$v_all" | median)
+hz=$(python3 -c "import json;print(json.load(open('$tmp/s.json'))['tsc_hz'])" 2>/dev/null || echo 0)
+
+echo
+echo "stage breakdown (cycles per packet, capture in cache):"
+build/tests/bench/bench_stages $eal -- "$pcap" 2 | sed 's/^/  /'
+echo
+echo "testpmd_io_mpps=$t_med"
+echo "vpep_mpps=$v_med"
+python3 - "$t_med" "$v_med" "$hz" <<'PY'
+import sys
+t, v, hz = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+if hz > 0:
+    print("vpep_cycles_per_packet=%.0f" % (hz / (v * 1e6)))
+    print("testpmd_cycles_per_packet=%.0f" % (hz / (t * 1e6)))
+print("ratio_vs_testpmd=%.2f" % (v / t))
+PY
