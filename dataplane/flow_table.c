@@ -14,6 +14,7 @@
 
 _Static_assert(sizeof(struct flow_key) == 48, "flow key must stay 48 bytes (rte_hash SSE compare)");
 _Static_assert(sizeof(struct flow_entry) == 64, "the hot flow entry must be one cache line");
+_Static_assert(sizeof(struct flow_emc_entry) == 64, "an exact-match cache entry is one cache line");
 
 static enum flow_tmo_group
 tmo_group_of(uint8_t proto)

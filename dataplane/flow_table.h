@@ -73,20 +73,20 @@ struct flow_entry {
 
 /*
  * Exact-match cache in front of the table (the OVS-DPDK "EMC" idea): direct-mapped, keyed by
- * a packet's own IPv4 5-tuple (per direction, so no canonical ordering and no full key),
- * holding the flow's index and instance. A hit costs one cache line and skips the key,
- * its hash and the rte_hash probe; a miss (or a flow that changed) takes the table path.
- * IPv6 always takes the table path.
+ * a packet's own tuple (per direction, so no canonical ordering), holding the flow's index
+ * and instance. A hit costs one cache line and skips the canonical key, its hash and the
+ * rte_hash probe; a miss (or a flow that changed) takes the table path and refills the slot.
  */
 #define FLOW_EMC_SIZE 4096
 
 struct flow_emc_entry {
-	uint64_t addrs;    /* source | destination << 32, as in the packet */
-	uint64_t tuple;    /* sport | dport << 16 | proto << 32 | vlan << 40 | 1 << 63 (valid) */
+	uint64_t a[2];     /* source address (IPv4: first 4 bytes, rest zero) */
+	uint64_t b[2];     /* destination address */
+	uint64_t tuple;    /* sport | dport << 16 | proto << 32 | vlan << 40 | family << 56 */
 	uint32_t idx;
-	uint32_t instance;
+	uint32_t instance; /* 0: empty */
 	uint8_t dir;
-	uint8_t pad[7];
+	uint8_t pad[15];
 };
 
 /* The cold part: read on creation, expiry and reporting only. */
@@ -261,27 +261,31 @@ static inline uint64_t
 flow_emc_tuple(const struct pkt_meta *m)
 {
 	return (uint64_t)m->sport | (uint64_t)m->dport << 16 | (uint64_t)m->l4_proto << 32 |
-	       (uint64_t)(m->n_vlan ? m->vlan_tci[0] & 0x0fff : 0) << 40 | 1ull << 63;
+	       (uint64_t)(m->n_vlan ? m->vlan_tci[0] & 0x0fff : 0) << 40 |
+	       (uint64_t)m->family << 56;
 }
 
 /*
- * Look an IPv4 packet up in the exact-match cache. On a hit (same tuple, the flow still
- * there and not idle past its timeout) the flow is touched at ts_ns and its index returned
- * with the packet's direction; else FLOW_NIL. *slot receives the cache slot for a later
- * flow_emc_insert().
+ * Look a packet up in the exact-match cache. On a hit (same tuple, the flow still there and
+ * not idle past its timeout) the flow is touched at ts_ns and its index returned with the
+ * packet's direction; else FLOW_NIL. *slot receives the cache slot for flow_emc_insert().
  */
 static inline uint32_t
 flow_emc_lookup(struct flow_table *ft, const struct pkt_meta *m, uint64_t ts_ns, uint8_t *dir,
 		uint32_t *slot)
 {
-	uint64_t addrs = flow_ld64(m->src) | flow_ld64(m->dst) << 32;
+	uint64_t a0 = flow_ld64(m->src), a1 = flow_ld64(m->src + 8);
+	uint64_t b0 = flow_ld64(m->dst), b1 = flow_ld64(m->dst + 8);
 	uint64_t tuple = flow_emc_tuple(m);
-	uint32_t s = (uint32_t)flow_crc64(flow_crc64(0, addrs), tuple) & (FLOW_EMC_SIZE - 1);
+	uint32_t s = (uint32_t)flow_crc64(flow_crc64(flow_crc64(0, a0), b0), a1 ^ b1 ^ tuple) &
+		     (FLOW_EMC_SIZE - 1);
 	const struct flow_emc_entry *c = &ft->emc[s];
 	const struct flow_entry *e;
 
 	*slot = s;
-	if (c->addrs != addrs || c->tuple != tuple)
+	if (((c->a[0] ^ a0) | (c->a[1] ^ a1) | (c->b[0] ^ b0) | (c->b[1] ^ b1) |
+			    (c->tuple ^ tuple)) != 0 ||
+			c->instance == 0)
 		return FLOW_NIL;
 	e = &ft->e[c->idx];
 	if (e->instance != c->instance || (ts_ns > e->last_seen_ns &&
@@ -292,14 +296,17 @@ flow_emc_lookup(struct flow_table *ft, const struct pkt_meta *m, uint64_t ts_ns,
 	return c->idx;
 }
 
-/* Remember the flow of an IPv4 packet that missed the cache. */
+/* Remember the flow of a packet that missed the cache. */
 static inline void
 flow_emc_insert(struct flow_table *ft, uint32_t slot, const struct pkt_meta *m, uint32_t idx,
 		uint8_t dir)
 {
 	struct flow_emc_entry *c = &ft->emc[slot];
 
-	c->addrs = flow_ld64(m->src) | flow_ld64(m->dst) << 32;
+	c->a[0] = flow_ld64(m->src);
+	c->a[1] = flow_ld64(m->src + 8);
+	c->b[0] = flow_ld64(m->dst);
+	c->b[1] = flow_ld64(m->dst + 8);
 	c->tuple = flow_emc_tuple(m);
 	c->idx = idx;
 	c->instance = ft->e[idx].instance;

@@ -98,6 +98,13 @@ struct pkt_meta {
  */
 int pkt_parse(const uint8_t *buf, uint32_t len, uint32_t opts, struct pkt_meta *m);
 
+/*
+ * The general parser that pkt_parse() falls back to for everything but the common
+ * Ethernet/[VLAN]/IPv4/UDP-or-TCP case. Same contract and same results; exposed so that tests
+ * can check the two paths agree.
+ */
+int pkt_parse_general(const uint8_t *buf, uint32_t len, uint32_t opts, struct pkt_meta *m);
+
 /* RFC 1071 one's-complement sum of an IPv4 header; 0 means the checksum verifies. */
 uint16_t pkt_ipv4_hdr_cksum(const uint8_t *hdr, uint32_t hdr_len);
 

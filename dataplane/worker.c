@@ -343,27 +343,38 @@ malformed(struct dp_worker *w, struct rte_mbuf *m)
 		output(w, m, NULL);
 }
 
-/* Counter ids by IP protocol, so that counting a mixed stream takes no branch. */
-static uint8_t l4_counter[256];
+/*
+ * Per-burst tallies of the L3/L4 counters, kept in registers and added to the worker's
+ * counters once per burst: incrementing the same memory counter on every packet would chain
+ * each packet to the previous one through a store and a load.
+ */
+struct l3l4_tally {
+	uint32_t v6, tcp, udp, tracked;
+};
 
 static void
 count_l3l4_init(void)
 {
-	unsigned int p;
-
-	for (p = 0; p < 256; p++)
-		l4_counter[p] = VPEP_CTR_other_l4_packets;
-	l4_counter[17] = VPEP_CTR_udp_packets;
-	l4_counter[6] = VPEP_CTR_tcp_packets;
 }
 
 static inline void
-count_l3l4(struct dp_worker *w, const struct pkt_meta *meta)
+count_l3l4(struct l3l4_tally *t, const struct pkt_meta *meta)
 {
 	/* family is 4 or 6 here: (family >> 1) & 1 is 0 or 1 */
-	_Static_assert(VPEP_CTR_ipv6_packets == VPEP_CTR_ipv4_packets + 1, "adjacent counters");
-	w->ctr[VPEP_CTR_ipv4_packets + ((meta->family >> 1) & 1)]++;
-	w->ctr[l4_counter[meta->l4_proto]]++;
+	t->v6 += (meta->family >> 1) & 1;
+	t->udp += meta->l4_proto == 17;
+	t->tcp += meta->l4_proto == 6;
+	t->tracked++;
+}
+
+static inline void
+count_l3l4_flush(struct dp_worker *w, const struct l3l4_tally *t)
+{
+	w->ctr[VPEP_CTR_ipv4_packets] += t->tracked - t->v6;
+	w->ctr[VPEP_CTR_ipv6_packets] += t->v6;
+	w->ctr[VPEP_CTR_udp_packets] += t->udp;
+	w->ctr[VPEP_CTR_tcp_packets] += t->tcp;
+	w->ctr[VPEP_CTR_other_l4_packets] += t->tracked - t->udp - t->tcp;
 }
 
 /*
@@ -385,6 +396,50 @@ owner_of(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *m
 		return dp_rss_owner(&k);
 	}
 	return worker_owner_of_sig(flow_owner_hash(meta), dp.n_workers);
+}
+
+/*
+ * Pass 3: send the burst on in arrival order. A burst read from one port all goes to that
+ * port's pair, so it is copied into the TX buffer in one run; the general path takes
+ * reassembled datagrams (cut again on output), monitor mode and handed-over packets.
+ */
+static inline void
+output_burst(struct dp_worker *w, struct burst_ctx *b, uint16_t out)
+{
+	struct dp_txbuf *t;
+	uint64_t bytes = 0;
+	unsigned int j, n;
+
+	if (out == DP_NO_PORT) {
+		for (j = 0; j < b->n; j++)
+			output(w, b->pkts[j], &b->meta[j]);
+		return;
+	}
+	t = &w->tx[out];
+	n = t->n;
+	for (j = 0; j < b->n; j++) {
+		struct rte_mbuf *m = b->pkts[j];
+
+		if (unlikely(n == DP_BURST_MAX)) {
+			t->n = (uint16_t)n;
+			t->bytes += bytes;
+			bytes = 0;
+			flush_port(w, out);
+			n = t->n;
+		}
+		if (unlikely(ip_reasm_flagged(m))) {
+			t->n = (uint16_t)n;
+			t->bytes += bytes;
+			bytes = 0;
+			output(w, m, &b->meta[j]);
+			n = t->n;
+			continue;
+		}
+		bytes += rte_pktmbuf_pkt_len(m);
+		t->pkts[n++] = m;
+	}
+	t->n = (uint16_t)n;
+	t->bytes += bytes;
 }
 
 static inline void
@@ -410,12 +465,18 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		uint16_t rx_port)
 {
 	struct flow_table *ft = w->flows;
+	struct l3l4_tally tally = { 0 };
 	struct burst_ctx b;
 	unsigned int i, j;
 	uint64_t rx_bytes = 0, gen;
 
 	b.n = 0;
 	b.n_miss = 0;
+	/* Headers of the whole burst first, then each packet's data two ahead of its turn. */
+	for (i = 0; i < n; i++)
+		rte_prefetch0(pkts[i]);
+	for (i = 0; i < 2 && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct pkt_meta *meta = &b.meta[b.n];
@@ -424,8 +485,8 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		uint8_t dir;
 		int rc;
 
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
 		rx_bytes += rte_pktmbuf_pkt_len(m);
 		ts = pkt_time(w, m, from_rx);
 		rc = parse(w, m, meta);
@@ -461,22 +522,21 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 				continue;
 			}
 		}
-		count_l3l4(w, meta);
+		count_l3l4(&tally, meta);
 		b.ts[b.n] = ts;
 		b.pkts[b.n] = m;
-		if (likely(meta->family == 4)) {
-			idx = flow_emc_lookup(ft, meta, ts, &dir, &b.emc_slot[b.n]);
-			if (likely(idx != FLOW_NIL)) {
-				account(ft, idx, dir, m);
-				b.n++;
-				continue;
-			}
+		idx = flow_emc_lookup(ft, meta, ts, &dir, &b.emc_slot[b.n]);
+		if (likely(idx != FLOW_NIL)) {
+			account(ft, idx, dir, m);
+			b.n++;
+			continue;
 		}
 		j = b.n_miss++;
 		b.k_of[j] = (uint8_t)b.n;
 		b.sigs[j] = flow_key_from_meta_hash(meta, &b.keys[j], &b.dir[j]);
 		b.n++;
 	}
+	count_l3l4_flush(w, &tally);
 	if (from_rx) {
 		w->ctr[VPEP_CTR_rx_packets] += n;
 		w->ctr[VPEP_CTR_rx_bytes] += rx_bytes;
@@ -495,13 +555,11 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 			idx = flow_table_resolve(ft, &b.keys[j], b.sigs[j], b.pos[j], gen, b.ts[k]);
 			if (likely(idx != FLOW_NIL)) {
 				account(ft, idx, b.dir[j], b.pkts[k]);
-				if (b.meta[k].family == 4)
-					flow_emc_insert(ft, b.emc_slot[k], &b.meta[k], idx, b.dir[j]);
+				flow_emc_insert(ft, b.emc_slot[k], &b.meta[k], idx, b.dir[j]);
 			}
 		}
 	}
-	for (j = 0; j < b.n; j++)
-		output(w, b.pkts[j], &b.meta[j]);
+	output_burst(w, &b, from_rx ? dp.out_port[rx_port] : DP_NO_PORT);
 	for (j = 0; j < dp.n_workers; j++)
 		flush_handoff(w, j);
 }

@@ -12,6 +12,7 @@
  */
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,22 @@ check_meta(const struct pkt_meta *m, uint32_t len, int rc)
 	}
 	assert(m->l2_len <= len);
 	assert(m->family == 0 || m->family == 4 || m->family == 6);
+}
+
+/* The fast path and the general parser must agree on everything they report. */
+static void
+check_same(const uint8_t *buf, uint32_t len, uint32_t opts)
+{
+	struct pkt_meta a, b;
+	int ra = pkt_parse(buf, len, opts, &a);
+	int rb = pkt_parse_general(buf, len, opts, &b);
+
+	assert(ra == rb);
+	assert(memcmp(&a, &b, offsetof(struct pkt_meta, src)) == 0);
+	if (ra == 0 && a.family != 0) {
+		assert(memcmp(a.src, b.src, 16) == 0);
+		assert(memcmp(a.dst, b.dst, 16) == 0);
+	}
 }
 
 static void
@@ -84,6 +101,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_meta(&m, (uint32_t)size, rc);
 	rc = pkt_parse(buf, (uint32_t)size, PKT_PARSE_NO_IPV4_CKSUM, &m);
 	check_meta(&m, (uint32_t)size, rc);
+	check_same(buf, (uint32_t)size, 0);
+	check_same(buf, (uint32_t)size, PKT_PARSE_NO_IPV4_CKSUM);
 	fuzz_guard(buf, size);
 	free(buf);
 	return 0;

@@ -187,17 +187,28 @@ tcp(struct frame *f, uint16_t sport, uint16_t dport, uint8_t opt, uint16_t paylo
 		put8(f, 'y');
 }
 
-/* Parse f (or its first len bytes) from an exact-size heap copy. */
+/*
+ * Parse f (or its first len bytes) from an exact-size heap copy. Every parse in these tests
+ * also runs the general parser and checks the fast path agreed with it.
+ */
 static int
 parse_n(const struct frame *f, uint32_t len, struct pkt_meta *m, uint32_t opts)
 {
 	uint8_t *copy = malloc(len ? len : 1);
-	int rc;
+	struct pkt_meta g;
+	int rc, rg;
 
 	assert_non_null(copy);
 	memcpy(copy, f->b, len);
 	rc = pkt_parse(copy, len, opts, m);
+	rg = pkt_parse_general(copy, len, opts, &g);
 	free(copy);
+	assert_int_equal(rc, rg);
+	assert_memory_equal(m, &g, offsetof(struct pkt_meta, src));
+	if (rc == 0 && m->family != 0) {
+		assert_memory_equal(m->src, g.src, 16);
+		assert_memory_equal(m->dst, g.dst, 16);
+	}
 	return rc;
 }
 
