@@ -265,25 +265,31 @@ flow_emc_tuple(const struct pkt_meta *m)
 	       (uint64_t)m->family << 56;
 }
 
-/*
- * Look a packet up in the exact-match cache. On a hit (same tuple, the flow still there and
- * not idle past its timeout) the flow is touched at ts_ns and its index returned with the
- * packet's direction; else FLOW_NIL. *slot receives the cache slot for flow_emc_insert().
- */
+/* The cache slot of a packet (tuple = flow_emc_tuple(m)); prefetch it, then probe it. */
 static inline uint32_t
-flow_emc_lookup(struct flow_table *ft, const struct pkt_meta *m, uint64_t ts_ns, uint8_t *dir,
-		uint32_t *slot)
+flow_emc_slot(const struct pkt_meta *m, uint64_t tuple)
 {
 	uint64_t a0 = flow_ld64(m->src), a1 = flow_ld64(m->src + 8);
 	uint64_t b0 = flow_ld64(m->dst), b1 = flow_ld64(m->dst + 8);
-	uint64_t tuple = flow_emc_tuple(m);
-	uint32_t s = (uint32_t)flow_crc64(flow_crc64(flow_crc64(0, a0), b0), a1 ^ b1 ^ tuple) &
-		     (FLOW_EMC_SIZE - 1);
-	const struct flow_emc_entry *c = &ft->emc[s];
+
+	return (uint32_t)flow_crc64(flow_crc64(flow_crc64(0, a0), b0), a1 ^ b1 ^ tuple) &
+	       (FLOW_EMC_SIZE - 1);
+}
+
+/*
+ * Look a packet up in its exact-match cache slot. On a hit (same tuple, the flow still there
+ * and not idle past its timeout) the flow is touched at ts_ns and its index returned with
+ * the packet's direction; else FLOW_NIL.
+ */
+static inline uint32_t
+flow_emc_probe(struct flow_table *ft, const struct pkt_meta *m, uint64_t tuple, uint32_t slot,
+		uint64_t ts_ns, uint8_t *dir)
+{
+	const struct flow_emc_entry *c = &ft->emc[slot];
 	const struct flow_entry *e;
 
-	*slot = s;
-	if (((c->a[0] ^ a0) | (c->a[1] ^ a1) | (c->b[0] ^ b0) | (c->b[1] ^ b1) |
+	if (((c->a[0] ^ flow_ld64(m->src)) | (c->a[1] ^ flow_ld64(m->src + 8)) |
+			    (c->b[0] ^ flow_ld64(m->dst)) | (c->b[1] ^ flow_ld64(m->dst + 8)) |
 			    (c->tuple ^ tuple)) != 0 ||
 			c->instance == 0)
 		return FLOW_NIL;
@@ -298,8 +304,8 @@ flow_emc_lookup(struct flow_table *ft, const struct pkt_meta *m, uint64_t ts_ns,
 
 /* Remember the flow of a packet that missed the cache. */
 static inline void
-flow_emc_insert(struct flow_table *ft, uint32_t slot, const struct pkt_meta *m, uint32_t idx,
-		uint8_t dir)
+flow_emc_insert(struct flow_table *ft, uint32_t slot, const struct pkt_meta *m, uint64_t tuple,
+		uint32_t idx, uint8_t dir)
 {
 	struct flow_emc_entry *c = &ft->emc[slot];
 
@@ -307,7 +313,7 @@ flow_emc_insert(struct flow_table *ft, uint32_t slot, const struct pkt_meta *m, 
 	c->a[1] = flow_ld64(m->src + 8);
 	c->b[0] = flow_ld64(m->dst);
 	c->b[1] = flow_ld64(m->dst + 8);
-	c->tuple = flow_emc_tuple(m);
+	c->tuple = tuple;
 	c->idx = idx;
 	c->instance = ft->e[idx].instance;
 	c->dir = dir;

@@ -38,14 +38,15 @@ struct burst_ctx {
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	uint64_t ts[DP_BURST_MAX];
 	uint32_t emc_slot[DP_BURST_MAX];
+	uint64_t emc_tuple[DP_BURST_MAX];
 	unsigned int n;
-	/* Those that missed the exact-match cache: resolved through the table. */
+	/* Those that missed the exact-match cache: resolved through the table (n_miss of them,
+	 * a local of process()). */
 	struct flow_key keys[DP_BURST_MAX];
 	hash_sig_t sigs[DP_BURST_MAX];
 	int32_t pos[DP_BURST_MAX];
 	uint8_t dir[DP_BURST_MAX];
 	uint8_t k_of[DP_BURST_MAX]; /* index into the arrays above */
-	unsigned int n_miss;
 };
 
 static void count_l3l4_init(void);
@@ -159,44 +160,42 @@ drop(struct dp_worker *w, struct rte_mbuf *m, enum vpep_ctr why)
 	rte_pktmbuf_free(m);
 }
 
-/* Packets per INFO flag, on the rare packets that carry one. */
-static void
+/* Counter of each PKT_F_* INFO flag bit (0: not an INFO flag). */
+static const uint8_t info_counter[32] = {
+	[__builtin_ctz(PKT_F_NON_IP)] = VPEP_CTR_non_ip,
+	[__builtin_ctz(PKT_F_VLAN)] = VPEP_CTR_vlan_tagged,
+	[__builtin_ctz(PKT_F_QINQ)] = VPEP_CTR_vlan_qinq,
+	[__builtin_ctz(PKT_F_PPPOE)] = VPEP_CTR_pppoe_session,
+	[__builtin_ctz(PKT_F_MPLS)] = VPEP_CTR_mpls_labelled,
+	[__builtin_ctz(PKT_F_IPV4_OPTIONS)] = VPEP_CTR_ipv4_with_options,
+	[__builtin_ctz(PKT_F_IPV6_EXT)] = VPEP_CTR_ipv6_with_ext_headers,
+	[__builtin_ctz(PKT_F_TUN_IPIP)] = VPEP_CTR_tunnel_ip_in_ip,
+	[__builtin_ctz(PKT_F_TUN_GRE)] = VPEP_CTR_tunnel_gre,
+	[__builtin_ctz(PKT_F_TUN_VXLAN)] = VPEP_CTR_tunnel_vxlan,
+	[__builtin_ctz(PKT_F_TUN_GTPU)] = VPEP_CTR_tunnel_gtpu,
+	[__builtin_ctz(PKT_F_TUN_TEREDO)] = VPEP_CTR_tunnel_teredo,
+	[__builtin_ctz(PKT_F_INNER_FRAG)] = VPEP_CTR_inner_fragment,
+};
+
+/* Packets per INFO flag, on the packets that carry one: one step per flag set. */
+static inline void
 count_info(struct dp_worker *w, uint32_t f)
 {
-	static const struct {
-		uint32_t flag;
-		enum vpep_ctr ctr;
-	} map[] = {
-		{ PKT_F_NON_IP, VPEP_CTR_non_ip },
-		{ PKT_F_VLAN, VPEP_CTR_vlan_tagged },
-		{ PKT_F_QINQ, VPEP_CTR_vlan_qinq },
-		{ PKT_F_PPPOE, VPEP_CTR_pppoe_session },
-		{ PKT_F_MPLS, VPEP_CTR_mpls_labelled },
-		{ PKT_F_IPV4_OPTIONS, VPEP_CTR_ipv4_with_options },
-		{ PKT_F_IPV6_EXT, VPEP_CTR_ipv6_with_ext_headers },
-		{ PKT_F_TUN_IPIP, VPEP_CTR_tunnel_ip_in_ip },
-		{ PKT_F_TUN_GRE, VPEP_CTR_tunnel_gre },
-		{ PKT_F_TUN_VXLAN, VPEP_CTR_tunnel_vxlan },
-		{ PKT_F_TUN_GTPU, VPEP_CTR_tunnel_gtpu },
-		{ PKT_F_TUN_TEREDO, VPEP_CTR_tunnel_teredo },
-		{ PKT_F_INNER_FRAG, VPEP_CTR_inner_fragment },
-	};
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(map); i++)
-		if (f & map[i].flag)
-			w->ctr[map[i].ctr]++;
+	f &= PKT_F_INFO_MASK;
+	while (f) {
+		w->ctr[info_counter[__builtin_ctz(f)]]++;
+		f &= f - 1;
+	}
 }
 
+/* opts: PKT_PARSE_NO_IPV4_CKSUM when the configuration turns verification off. */
 static inline int
-parse(struct dp_worker *w, struct rte_mbuf *m, struct pkt_meta *meta)
+parse(struct dp_worker *w, struct rte_mbuf *m, struct pkt_meta *meta, uint32_t opts)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	const uint8_t *p;
-	uint32_t opts = 0;
 
-	if (!dp.verify_ipv4_cksum ||
-			(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
 		opts |= PKT_PARSE_NO_IPV4_CKSUM;
 	if (likely(m->nb_segs == 1)) {
 		p = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -343,38 +342,9 @@ malformed(struct dp_worker *w, struct rte_mbuf *m)
 		output(w, m, NULL);
 }
 
-/*
- * Per-burst tallies of the L3/L4 counters, kept in registers and added to the worker's
- * counters once per burst: incrementing the same memory counter on every packet would chain
- * each packet to the previous one through a store and a load.
- */
-struct l3l4_tally {
-	uint32_t v6, tcp, udp, tracked;
-};
-
 static void
 count_l3l4_init(void)
 {
-}
-
-static inline void
-count_l3l4(struct l3l4_tally *t, const struct pkt_meta *meta)
-{
-	/* family is 4 or 6 here: (family >> 1) & 1 is 0 or 1 */
-	t->v6 += (meta->family >> 1) & 1;
-	t->udp += meta->l4_proto == 17;
-	t->tcp += meta->l4_proto == 6;
-	t->tracked++;
-}
-
-static inline void
-count_l3l4_flush(struct dp_worker *w, const struct l3l4_tally *t)
-{
-	w->ctr[VPEP_CTR_ipv4_packets] += t->tracked - t->v6;
-	w->ctr[VPEP_CTR_ipv6_packets] += t->v6;
-	w->ctr[VPEP_CTR_udp_packets] += t->udp;
-	w->ctr[VPEP_CTR_tcp_packets] += t->tcp;
-	w->ctr[VPEP_CTR_other_l4_packets] += t->tracked - t->udp - t->tcp;
 }
 
 /*
@@ -465,13 +435,14 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		uint16_t rx_port)
 {
 	struct flow_table *ft = w->flows;
-	struct l3l4_tally tally = { 0 };
+	const uint32_t popts = dp.verify_ipv4_cksum ? 0 : PKT_PARSE_NO_IPV4_CKSUM;
+	/* Per-burst tallies, in registers, added to the counters once per burst: incrementing
+	 * a memory counter per packet would chain each packet to the previous one. */
+	uint32_t n_v6 = 0, n_udp = 0, n_tcp = 0;
 	struct burst_ctx b;
-	unsigned int i, j;
+	unsigned int i, j, k, bn = 0, n_miss = 0;
 	uint64_t rx_bytes = 0, gen;
 
-	b.n = 0;
-	b.n_miss = 0;
 	/* Headers of the whole burst first, then each packet's data two ahead of its turn. */
 	for (i = 0; i < n; i++)
 		rte_prefetch0(pkts[i]);
@@ -479,17 +450,15 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct pkt_meta *meta = &b.meta[b.n];
-		uint64_t ts;
-		uint32_t idx;
-		uint8_t dir;
+		struct pkt_meta *meta = &b.meta[bn];
+		uint64_t ts, tuple;
 		int rc;
 
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
 		rx_bytes += rte_pktmbuf_pkt_len(m);
 		ts = pkt_time(w, m, from_rx);
-		rc = parse(w, m, meta);
+		rc = parse(w, m, meta, popts);
 		if (unlikely(rc != 0)) {
 			w->ctr[rc]++;
 			malformed(w, m);
@@ -501,7 +470,7 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 			m = ip_reasm_input(w->reasm, m, meta, ts);
 			if (m == NULL)
 				continue;
-			rc = parse(w, m, meta);
+			rc = parse(w, m, meta, popts);
 			if (rc != 0) {
 				w->ctr[rc]++;
 				malformed(w, m);
@@ -522,21 +491,24 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 				continue;
 			}
 		}
-		count_l3l4(&tally, meta);
-		b.ts[b.n] = ts;
-		b.pkts[b.n] = m;
-		idx = flow_emc_lookup(ft, meta, ts, &dir, &b.emc_slot[b.n]);
-		if (likely(idx != FLOW_NIL)) {
-			account(ft, idx, dir, m);
-			b.n++;
-			continue;
-		}
-		j = b.n_miss++;
-		b.k_of[j] = (uint8_t)b.n;
-		b.sigs[j] = flow_key_from_meta_hash(meta, &b.keys[j], &b.dir[j]);
-		b.n++;
+		/* family is 4 or 6 here: (family >> 1) & 1 is 0 or 1 */
+		n_v6 += (meta->family >> 1) & 1;
+		n_udp += meta->l4_proto == 17;
+		n_tcp += meta->l4_proto == 6;
+		b.ts[bn] = ts;
+		b.pkts[bn] = m;
+		tuple = flow_emc_tuple(meta);
+		b.emc_tuple[bn] = tuple;
+		b.emc_slot[bn] = flow_emc_slot(meta, tuple);
+		rte_prefetch0(&ft->emc[b.emc_slot[bn]]);
+		bn++;
 	}
-	count_l3l4_flush(w, &tally);
+	b.n = bn;
+	w->ctr[VPEP_CTR_ipv4_packets] += bn - n_v6;
+	w->ctr[VPEP_CTR_ipv6_packets] += n_v6;
+	w->ctr[VPEP_CTR_udp_packets] += n_udp;
+	w->ctr[VPEP_CTR_tcp_packets] += n_tcp;
+	w->ctr[VPEP_CTR_other_l4_packets] += bn - n_udp - n_tcp;
 	if (from_rx) {
 		w->ctr[VPEP_CTR_rx_packets] += n;
 		w->ctr[VPEP_CTR_rx_bytes] += rx_bytes;
@@ -544,18 +516,36 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		w->port[rx_port].rx_bytes += rx_bytes;
 	}
 
-	if (b.n_miss > 0) {
-		gen = flow_table_lookup_bulk(ft, b.keys, b.sigs, b.n_miss, b.pos);
-		for (j = 0; j < b.n_miss; j++) {
-			unsigned int k = b.k_of[j];
+	/* Probe the cache slots prefetched above; the misses go to the table. */
+	for (k = 0; k < bn; k++) {
+		uint32_t idx;
+		uint8_t dir;
+
+		if (k + 1 < bn)
+			rte_prefetch0(&ft->e[ft->emc[b.emc_slot[k + 1]].idx]);
+		idx = flow_emc_probe(ft, &b.meta[k], b.emc_tuple[k], b.emc_slot[k], b.ts[k], &dir);
+		if (likely(idx != FLOW_NIL)) {
+			account(ft, idx, dir, b.pkts[k]);
+			continue;
+		}
+		j = n_miss++;
+		b.k_of[j] = (uint8_t)k;
+		b.sigs[j] = flow_key_from_meta_hash(&b.meta[k], &b.keys[j], &b.dir[j]);
+	}
+
+	if (n_miss > 0) {
+		gen = flow_table_lookup_bulk(ft, b.keys, b.sigs, n_miss, b.pos);
+		for (j = 0; j < n_miss; j++) {
 			uint32_t idx;
 
-			if (j + 1 < b.n_miss && b.pos[j + 1] >= 0)
+			k = b.k_of[j];
+			if (j + 1 < n_miss && b.pos[j + 1] >= 0)
 				rte_prefetch0(&ft->e[b.pos[j + 1]]);
 			idx = flow_table_resolve(ft, &b.keys[j], b.sigs[j], b.pos[j], gen, b.ts[k]);
 			if (likely(idx != FLOW_NIL)) {
 				account(ft, idx, b.dir[j], b.pkts[k]);
-				flow_emc_insert(ft, b.emc_slot[k], &b.meta[k], idx, b.dir[j]);
+				flow_emc_insert(ft, b.emc_slot[k], &b.meta[k], b.emc_tuple[k], idx,
+						b.dir[j]);
 			}
 		}
 	}

@@ -31,16 +31,58 @@ case "$pcap" in *,*) echo "bench.sh: the capture path must not contain a comma" 
 [ -r "$pcap" ] || { echo "bench.sh: cannot read $pcap" >&2; exit 1; }
 command -v dpdk-testpmd >/dev/null || { echo "bench.sh: dpdk-testpmd missing (apt-get install dpdk)" >&2; exit 1; }
 
-cat >"$tmp/bench.json" <<JSON
-{
-  "mode": "inline",
-  "ports": [
-    { "name": "in",  "device": "net_pcap_bench,rx_pcap=$pcap,infinite_rx=1" },
-    { "name": "out", "device": "net_null_bench,no-rx=1" }
-  ],
-  "pairs": [ [ "in", "out" ] ]
+# net_pcap with infinite_rx keeps the whole capture in mbufs of our pool: size it for that.
+python3 - "$pcap" "$tmp/bench.json" "${BENCH_CONFIG:-}" <<'PY'
+import json, struct, sys
+pcap, out, extra = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def count(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        end = "<" if magic[0] in (0xd4, 0x4d) else ">"
+        off, n = 24, 0
+        while off + 16 <= len(data):
+            incl = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+            off += 16 + incl
+            n += 1
+        return n
+    # pcapng: count enhanced (6) and simple (3) packet blocks
+    off, n, end = 0, 0, "<"
+    while off + 12 <= len(data):
+        btype = struct.unpack(end + "I", data[off:off + 4])[0]
+        if btype == 0x0A0D0D0A:
+            end = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+        blen = struct.unpack(end + "I", data[off + 4:off + 8])[0]
+        if blen < 12:
+            break
+        if btype in (3, 6):
+            n += 1
+        off += blen
+    return n
+
+n = count(pcap)
+mbufs = 1
+while mbufs - 1 < n + 32768:
+    mbufs <<= 1
+conf = {
+    "mode": "inline",
+    "ports": [{"name": "in", "device": "net_pcap_bench,rx_pcap=%s,infinite_rx=1" % pcap},
+              {"name": "out", "device": "net_null_bench,no-rx=1"}],
+    "pairs": [["in", "out"]],
+    "mempool": {"mbufs": mbufs - 1},
 }
-JSON
+if extra:
+    with open(extra) as f:
+        for k, v in json.load(f).items():
+            if isinstance(v, dict) and isinstance(conf.get(k), dict):
+                conf[k].update(v)
+            else:
+                conf[k] = v
+json.dump(conf, open(out, "w"), indent=2)
+print("capture packets: %d (mempool %d mbufs)" % (n, mbufs - 1))
+PY
 
 testpmd_mpps() {
 	# io forwarding; average the per-period Rx rate of port 0 after the first period

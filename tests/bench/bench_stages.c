@@ -9,7 +9,8 @@
  *   parse     pkt_parse()
  *   key       + flow_key_from_meta() and flow_key_hash()
  *   lookup    + flow_table_lookup_bulk() per burst of 32
- *   resolve   + flow_table_resolve() and the per-direction counters (the whole flow stage)
+ *   resolve   + flow_table_resolve() and the per-direction counters (the table path)
+ *   emc       parse + the exact-match cache, the table only on a miss (what the worker does)
  *
  * Also measures the flow table's memory: 1M flows inserted into a 1M-entry table, bytes of
  * DPDK heap used.
@@ -68,9 +69,10 @@ load(const char *path)
 	return n_pkts ? 0 : -1;
 }
 
-enum stage { ST_PARSE, ST_KEY, ST_LOOKUP, ST_RESOLVE, ST_MAX };
+enum stage { ST_PARSE, ST_KEY, ST_LOOKUP, ST_RESOLVE, ST_EMC, ST_MAX };
 static const char *const stage_name[ST_MAX] = { "parse", "parse+key+hash",
-	"parse+key+hash+bulk lookup", "parse+flow (resolve, account)" };
+	"parse+key+hash+bulk lookup", "parse+table (resolve, account)",
+	"parse+exact-match cache (the worker's path)" };
 
 /* Run `stage` over the capture for `secs`; returns cycles per packet. */
 static double
@@ -94,6 +96,28 @@ run_stage(enum stage st, struct flow_table *ft, double secs)
 			if (pkt_parse(pkts[i].data, pkts[i].len, 0, &meta[k]) != 0 ||
 					meta[k].family == 0 || (meta[k].flags & PKT_F_FRAG))
 				continue;
+			if (st == ST_EMC) {
+				uint64_t tuple = flow_emc_tuple(&meta[k]);
+				uint32_t slot = flow_emc_slot(&meta[k], tuple), idx;
+				uint8_t d;
+
+				idx = flow_emc_probe(ft, &meta[k], tuple, slot, t, &d);
+				if (idx == FLOW_NIL) {
+					struct flow_key key;
+					hash_sig_t sig = flow_key_from_meta_hash(&meta[k], &key, &d);
+					int32_t p;
+					uint64_t g = flow_table_lookup_bulk(ft, &key, &sig, 1, &p);
+
+					idx = flow_table_resolve(ft, &key, sig, p, g, t);
+					if (idx != FLOW_NIL)
+						flow_emc_insert(ft, slot, &meta[k], tuple, idx, d);
+				}
+				if (idx != FLOW_NIL) {
+					ft->e[idx].pkts[d]++;
+					ft->e[idx].bytes[d] += pkts[i].len;
+				}
+				continue;
+			}
 			if (st >= ST_KEY) {
 				sigs[k] = flow_key_from_meta_hash(&meta[k], &keys[k], &dir[k]);
 				ts[k] = t;
@@ -102,7 +126,7 @@ run_stage(enum stage st, struct flow_table *ft, double secs)
 			k++;
 		}
 		t += 1000;
-		if (st >= ST_LOOKUP) {
+		if (st >= ST_LOOKUP && st != ST_EMC) {
 			gen = flow_table_lookup_bulk(ft, keys, sigs, k, pos);
 			if (st >= ST_RESOLVE) {
 				for (j = 0; j < k; j++) {
