@@ -581,6 +581,35 @@ flush_all(struct dp_worker *w)
 		flush_port(w, dp.ports[p].port_id);
 }
 
+/*
+ * Offline analysis must be lossless: a capture is read faster than a worker that shares its
+ * core with another can drain its rings, and a full ring would otherwise drop packets and
+ * make the result depend on scheduling. So reading pauses until every ring a burst could
+ * land in has room for a burst from every worker, and the mempool has spare mbufs. Live
+ * traffic cannot be paused: there a full ring is a counted drop.
+ */
+static bool
+offline_must_wait(unsigned int burst)
+{
+	unsigned int need = burst * dp.n_workers, i, p;
+
+	if (rte_mempool_avail_count(dp.pool) < OFFLINE_MIN_FREE_MBUFS)
+		return true;
+	for (i = 0; i < dp.n_workers; i++) {
+		const struct dp_worker *o = dp.workers[i];
+
+		if (rte_ring_free_count(o->handoff) < RTE_MIN(need, rte_ring_get_capacity(o->handoff)))
+			return true;
+		for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
+			const struct rte_ring *r = o->tx_ring_in[p];
+
+			if (r != NULL && rte_ring_free_count(r) < RTE_MIN(need, rte_ring_get_capacity(r)))
+				return true;
+		}
+	}
+	return false;
+}
+
 int
 worker_main(void *arg)
 {
@@ -595,8 +624,7 @@ worker_main(void *arg)
 			w->now_ns = dp_time_now_ns();
 		if (!__atomic_load_n(&dp.stop_rx, __ATOMIC_RELAXED)) {
 			for (q = 0; q < w->n_rxq; q++) {
-				if (dp.offline &&
-						rte_mempool_avail_count(dp.pool) < OFFLINE_MIN_FREE_MBUFS)
+				if (dp.offline && offline_must_wait(burst))
 					break;
 				n = rte_eth_rx_burst(w->rxq[q].port, w->rxq[q].queue, pkts, burst);
 				if (n > 0)

@@ -37,8 +37,15 @@ def main():
                     failed += 1
                     failures.append((label, t.get("name", "?"), result, t.get("stdout", "") or ""))
     for label, name, result, out in failures:
-        print("\n--- FAILED [%s] %s (%s); last lines of its output:" % (label, name, result))
-        print("\n".join(out.splitlines()[-25:]))
+        lines = out.splitlines()
+        # A failed check can sit far above the tail: list every such line first (cut short:
+        # some checks print long lists), then the tail.
+        checks = [ln[:400] for ln in lines if ln.startswith(("FAIL", "not ok"))]
+        print("\n--- FAILED [%s] %s (%s)" % (label, name, result))
+        if checks:
+            print("failed checks:\n" + "\n".join(checks[:40]))
+        print("last lines of its output:")
+        print("\n".join(ln[:400] for ln in lines[-25:]))
     if failures:
         print()
     line = "%d passed, %d failed" % (passed, failed)
