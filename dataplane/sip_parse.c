@@ -1665,6 +1665,50 @@ line_end(const uint8_t *b, uint32_t p, uint32_t len, uint32_t *le, struct sip_ms
 }
 
 int
+sip_call_id_peek(const uint8_t *buf, uint32_t len, struct sip_str *out)
+{
+	uint32_t p = 0, lim = len < SIP_MAX_HDR_SECTION ? len : SIP_MAX_HDR_SECTION;
+
+	/* skip the start line */
+	p = find_crlf(buf, 0, lim);
+	while (p < lim) {
+		uint32_t s, e, n;
+
+		/* step over the line end (CRLF or a bare LF) */
+		if (buf[p] == '\r')
+			p++;
+		if (p < lim && buf[p] == '\n')
+			p++;
+		if (p >= lim || buf[p] == '\r' || buf[p] == '\n')
+			return -1; /* the empty line: headers are over */
+		s = p;
+		e = find_crlf(buf, p, lim);
+		p = e;
+		/* name, optional spaces or tabs, colon */
+		for (n = s; n < e && buf[n] != ':' && buf[n] != ' ' && buf[n] != '\t'; n++)
+			;
+		if (!((n - s == 7 && ci_eq(buf + s, "call-id", 7)) ||
+				(n - s == 1 && lc(buf[s]) == 'i')))
+			continue;
+		while (n < e && (buf[n] == ' ' || buf[n] == '\t'))
+			n++;
+		if (n >= e || buf[n] != ':')
+			continue;
+		n++;
+		while (n < e && (buf[n] == ' ' || buf[n] == '\t'))
+			n++;
+		while (e > n && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+			e--;
+		if (e == n)
+			return -1;
+		out->off = n;
+		out->len = e - n;
+		return 0;
+	}
+	return -1;
+}
+
+int
 sip_msg_parse(const uint8_t *buf, uint32_t len, enum sip_transport t, struct sip_msg *m)
 {
 	const bool stream = t == SIP_TRANSPORT_STREAM;

@@ -340,6 +340,17 @@ struct sip_uri {
  */
 int sip_msg_parse(const uint8_t *buf, uint32_t len, enum sip_transport t, struct sip_msg *msg);
 
+/**
+ * Find the Call-ID of the message at buf without parsing it: the value of the
+ * first header line named Call-ID or i (case-insensitive, optional spaces
+ * before the colon), trimmed, up to the end of its line. Stops at the empty
+ * line or after SIP_MAX_HDR_SECTION bytes. Used to steer a datagram to the
+ * worker that owns its call before anything else is done with it; the full
+ * parse decides whether the message is well formed.
+ * Returns 0 and sets *out (a range of buf, non-empty), or -1 when absent.
+ */
+int sip_call_id_peek(const uint8_t *buf, uint32_t len, struct sip_str *out);
+
 /** Counter-friendly name of an error ("bad_via"); "unknown" if out of range. */
 const char *sip_err_name(unsigned int err);
 /** Method name ("INVITE"; "UNKNOWN" for SIP_METHOD_UNKNOWN or out of range). */

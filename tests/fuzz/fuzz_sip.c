@@ -179,9 +179,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* 1. As one datagram, the way the dataplane walks a UDP payload. */
 	for (off = 0; off < len;) {
+		struct sip_str cid;
+		int pr = sip_call_id_peek(b + off, len - off, &cid);
+
+		if (pr == 0)
+			check_range(cid, len - off);
 		r = sip_msg_parse(b + off, len - off, SIP_TRANSPORT_DGRAM, m);
 		CHECK(r != SIP_PARSE_NEED_MORE);
 		check_msg(b + off, len - off, r, m);
+		/* The steering peek finds the Call-ID the full parse found, unless the header
+		 * was folded over lines (the peek reads one line). */
+		if (r > 0 && m->kind != SIP_KIND_KEEPALIVE && !(m->flags & SIP_F_FOLDED) &&
+				!(m->flags & SIP_F_BARE_LF)) {
+			CHECK(pr == 0);
+			CHECK(sip_str_equal(b + off, cid, b + off, m->call_id));
+		}
 		if (r <= 0)
 			break;
 		off += (uint32_t)r;

@@ -1636,6 +1636,51 @@ test_several_messages_stream(void **state)
 	free(buf);
 }
 
+/* Peek the Call-ID of text; returns it as a C string in out ("" when absent). */
+static int
+peek(const char *text, char *out, size_t cap)
+{
+	struct sip_str s;
+	int r = sip_call_id_peek((const uint8_t *)text, (uint32_t)strlen(text), &s);
+
+	out[0] = '\0';
+	if (r == 0)
+		snprintf(out, cap, "%.*s", (int)s.len, text + s.off);
+	return r;
+}
+
+static void
+test_call_id_peek(void **state)
+{
+	char id[128];
+
+	(void)state;
+	/* long form among other headers */
+	assert_int_equal(peek("INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\n"
+			      "Call-ID: abc@host\r\nCSeq: 1 INVITE\r\n\r\n", id, sizeof(id)), 0);
+	assert_string_equal(id, "abc@host");
+	/* compact form, any case, spaces before the colon and after the value */
+	assert_int_equal(peek("SIP/2.0 200 OK\r\nI \t:  xyz  \r\n\r\n", id, sizeof(id)), 0);
+	assert_string_equal(id, "xyz");
+	assert_int_equal(peek("BYE sip:a SIP/2.0\ncall-id:q1\n\n", id, sizeof(id)), 0);
+	assert_string_equal(id, "q1");
+	/* names that only start like it are other headers */
+	assert_int_equal(peek("BYE sip:a SIP/2.0\r\nCall-Info: <x>\r\nid: 1\r\n"
+			      "Call-IDx: 2\r\n\r\n", id, sizeof(id)), -1);
+	/* a Call-ID in the body is not a header */
+	assert_int_equal(peek("BYE sip:a SIP/2.0\r\nCSeq: 2 BYE\r\n\r\nCall-ID: body\r\n",
+			id, sizeof(id)), -1);
+	/* empty value, start line only, and a value cut by the end of the buffer */
+	assert_int_equal(peek("BYE sip:a SIP/2.0\r\nCall-ID:   \r\n\r\n", id, sizeof(id)), -1);
+	assert_int_equal(peek("BYE sip:a SIP/2.0", id, sizeof(id)), -1);
+	assert_int_equal(peek("BYE sip:a SIP/2.0\r\ni: cut", id, sizeof(id)), 0);
+	assert_string_equal(id, "cut");
+	/* the first of two wins (the full parse calls that malformed) */
+	assert_int_equal(peek("BYE sip:a SIP/2.0\r\ni: one\r\nCall-ID: two\r\n\r\n", id,
+			sizeof(id)), 0);
+	assert_string_equal(id, "one");
+}
+
 static void
 test_several_messages_datagram(void **state)
 {
@@ -2159,6 +2204,7 @@ main(void)
 		cmocka_unit_test(test_keepalives),
 		cmocka_unit_test(test_several_messages_stream),
 		cmocka_unit_test(test_several_messages_datagram),
+		cmocka_unit_test(test_call_id_peek),
 		cmocka_unit_test(test_stream_split_every_byte),
 		cmocka_unit_test(test_stream_framing_errors),
 		cmocka_unit_test(test_too_many_headers),
