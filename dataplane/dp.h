@@ -26,6 +26,8 @@
 #include "ip_reasm.h"
 #include "vpep_counters.h"
 
+struct voip_worker;
+
 #define DP_MAX_RXQ_PER_WORKER 32
 #define DP_NO_TXQ UINT16_MAX
 #define DP_NO_PORT UINT16_MAX
@@ -61,8 +63,10 @@ struct dp_worker {
 	struct rte_ring *tx_ring_out[RTE_MAX_ETHPORTS]; /* when DP_NO_TXQ: ring to the owner */
 	struct rte_ring *tx_ring_in[RTE_MAX_ETHPORTS];  /* rings this worker drains to its txq */
 	struct rte_ring *handoff;                /* MP/SC: packets whose flow this worker owns */
+	uint32_t handoff_busy;                   /* offline: a dequeued burst is being processed */
 	struct flow_table *flows;
 	struct ip_reasm *reasm;
+	struct voip_worker *voip;                /* application awareness (voip.h) */
 	uint8_t *linbuf;                         /* linearised view of multi-segment packets */
 	uint32_t linbuf_len;
 

@@ -30,6 +30,15 @@ dp_config_defaults(struct dp_config *c)
 	c->reasm_timeout_ms = 2000;
 	c->reasm_max_size = 65535;
 	c->reasm_max_held = 0; /* 0: twice max_datagrams */
+	c->classify_scan_packets = 8;
+	c->rtp_unsignalled_min_ms = 500;
+	c->app_flows = 16384;
+	sip_conf_default(&c->sip);
+	c->media_flows = 16384;
+	c->media_stream_log = 65536;
+	c->media_expectations = 65536;
+	c->mos_default_delay_ms = 0;
+	c->mos_jitter_buffer_ms = 60;
 	c->malformed = DP_MALFORMED_DROP;
 	c->ipv4_checksum = DP_CKSUM_AUTO;
 	c->stats_interval_ms = 1000;
@@ -265,6 +274,113 @@ load_reassembly(struct cfg *cf, struct dp_config *c, json_t *r)
 }
 
 static int
+load_classification(struct cfg *cf, struct dp_config *c, json_t *o)
+{
+	static const char *const keys[] = { "scan_packets", "signatures",
+		"unsignalled_rtp_min_ms", "app_flows", NULL };
+	uint64_t u;
+
+	if (cfg_only_keys(cf, o, "classification", keys))
+		return -EINVAL;
+	if (cfg_string(cf, o, "classification", "signatures", 0, c->signatures,
+			    sizeof(c->signatures)))
+		return -EINVAL;
+	u = c->classify_scan_packets;
+	/* the per-flow scan count is a 6-bit field */
+	if (cfg_uint(cf, o, "classification", "scan_packets", 0, 1, 63, &u))
+		return -EINVAL;
+	c->classify_scan_packets = (uint32_t)u;
+	u = c->rtp_unsignalled_min_ms;
+	if (cfg_uint(cf, o, "classification", "unsignalled_rtp_min_ms", 0, 0, 60000, &u))
+		return -EINVAL;
+	c->rtp_unsignalled_min_ms = (uint32_t)u;
+	u = c->app_flows;
+	if (cfg_uint(cf, o, "classification", "app_flows", 0, 0, 1u << 22, &u))
+		return -EINVAL;
+	c->app_flows = (uint32_t)u;
+	return 0;
+}
+
+static int
+load_media(struct cfg *cf, struct dp_config *c, json_t *o)
+{
+	static const char *const keys[] = { "flows", "stream_log", "expectations", NULL };
+	uint64_t u;
+
+	if (cfg_only_keys(cf, o, "media", keys))
+		return -EINVAL;
+	u = c->media_flows;
+	if (cfg_uint(cf, o, "media", "flows", 0, 16, 1u << 22, &u))
+		return -EINVAL;
+	c->media_flows = (uint32_t)u;
+	u = c->media_stream_log;
+	if (cfg_uint(cf, o, "media", "stream_log", 0, 0, 1u << 22, &u))
+		return -EINVAL;
+	c->media_stream_log = (uint32_t)u;
+	u = c->media_expectations;
+	if (cfg_uint(cf, o, "media", "expectations", 0, 64, 1u << 24, &u))
+		return -EINVAL;
+	c->media_expectations = (uint32_t)u;
+	return 0;
+}
+
+static int
+load_sip(struct cfg *cf, struct dp_config *c, json_t *o)
+{
+	static const char *const keys[] = { "calls", "tcp_flows", "tcp_buffer", "setup_timeout_s",
+		"session_timeout_s", "linger_s", NULL };
+	struct sip_conf *s = &c->sip;
+	uint64_t u;
+
+	if (cfg_only_keys(cf, o, "sip", keys))
+		return -EINVAL;
+	u = s->calls;
+	if (cfg_uint(cf, o, "sip", "calls", 0, 16, 1u << 22, &u))
+		return -EINVAL;
+	s->calls = (uint32_t)u;
+	u = s->tcp_flows;
+	if (cfg_uint(cf, o, "sip", "tcp_flows", 0, 0, 1u << 20, &u))
+		return -EINVAL;
+	s->tcp_flows = (uint32_t)u;
+	u = s->tcp_buffer;
+	if (cfg_uint(cf, o, "sip", "tcp_buffer", 0, 1024, 1u << 20, &u))
+		return -EINVAL;
+	s->tcp_buffer = (uint32_t)u;
+	u = s->ct.setup_timeout_ns / 1000000000ull;
+	if (cfg_uint(cf, o, "sip", "setup_timeout_s", 0, 1, 3600, &u))
+		return -EINVAL;
+	s->ct.setup_timeout_ns = u * 1000000000ull;
+	u = s->ct.session_timeout_ns / 1000000000ull;
+	if (cfg_uint(cf, o, "sip", "session_timeout_s", 0, 0, 7 * 86400, &u))
+		return -EINVAL;
+	s->ct.session_timeout_ns = u * 1000000000ull;
+	u = s->ct.linger_ns / 1000000000ull;
+	if (cfg_uint(cf, o, "sip", "linger_s", 0, 0, 3600, &u))
+		return -EINVAL;
+	s->ct.linger_ns = u * 1000000000ull;
+	return 0;
+}
+
+static int
+load_mos(struct cfg *cf, struct dp_config *c, json_t *o)
+{
+	static const char *const keys[] = { "default_delay_ms", "jitter_buffer_ms", NULL };
+	uint64_t u;
+
+	if (cfg_only_keys(cf, o, "mos", keys))
+		return -EINVAL;
+	u = c->mos_default_delay_ms;
+	if (cfg_uint(cf, o, "mos", "default_delay_ms", 0, 0, 2000, &u))
+		return -EINVAL;
+	c->mos_default_delay_ms = (uint32_t)u;
+	u = c->mos_jitter_buffer_ms;
+	if (cfg_uint(cf, o, "mos", "jitter_buffer_ms", 0, 0, 1000, &u))
+		return -EINVAL;
+	c->mos_jitter_buffer_ms = (uint32_t)u;
+	return 0;
+}
+
+static int
 load_stats(struct cfg *cf, struct dp_config *c, json_t *s)
 {
 	static const char *const keys[] = { "interval_ms", "flows_in_json", NULL };
@@ -287,7 +403,8 @@ static int
 load_root(struct cfg *cf, struct dp_config *c)
 {
 	static const char *const keys[] = { "mode", "ports", "pairs", "workers", "mempool",
-		"flows", "reassembly", "malformed", "ipv4_checksum", "stats", NULL };
+		"flows", "reassembly", "classification", "sip", "media", "mos", "malformed", "ipv4_checksum",
+		"stats", NULL };
 	static const char *const modes[] = { "inline", "monitor", NULL };
 	static const char *const malformed[] = { "drop", "forward", NULL };
 	static const char *const cksum[] = { "auto", "verify", "ignore", NULL };
@@ -331,6 +448,15 @@ load_root(struct cfg *cf, struct dp_config *c)
 		return -EINVAL;
 	if (cfg_object(cf, root, "", "reassembly", &o) ||
 			(o != NULL && load_reassembly(cf, c, o)))
+		return -EINVAL;
+	if (cfg_object(cf, root, "", "classification", &o) ||
+			(o != NULL && load_classification(cf, c, o)))
+		return -EINVAL;
+	if (cfg_object(cf, root, "", "sip", &o) || (o != NULL && load_sip(cf, c, o)))
+		return -EINVAL;
+	if (cfg_object(cf, root, "", "media", &o) || (o != NULL && load_media(cf, c, o)))
+		return -EINVAL;
+	if (cfg_object(cf, root, "", "mos", &o) || (o != NULL && load_mos(cf, c, o)))
 		return -EINVAL;
 	e = (int)c->malformed;
 	if (cfg_enum(cf, root, "", "malformed", 0, malformed, &e))

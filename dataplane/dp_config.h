@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "flow_table.h"
+#include "sip_worker.h"
 
 #define DP_MAX_PORTS 16
 #define DP_MAX_WORKERS 64
@@ -76,6 +77,17 @@ struct dp_config {
 	uint32_t reasm_timeout_ms;
 	uint32_t reasm_max_size;
 	uint32_t reasm_max_held;    /* per worker: fragments reassembly may hold at once */
+
+	uint32_t classify_scan_packets; /* payload packets a flow is examined for its class */
+	uint32_t app_flows;         /* per worker: POP3/HTTP flows followed at once */
+	uint32_t rtp_unsignalled_min_ms; /* RTP without SDP: consistent this long to count */
+	char signatures[256];       /* signature file; empty: the set built into the binary */
+	struct sip_conf sip;        /* per worker: calls, SIP-over-TCP streams, call timers */
+	uint32_t media_flows;       /* per worker: media flows analysed at once */
+	uint32_t media_stream_log;  /* per worker: finished streams kept for the report */
+	uint32_t media_expectations; /* process-wide: SDP-announced endpoints at once */
+	uint32_t mos_default_delay_ms; /* one-way network delay assumed without an RTCP RTT */
+	uint32_t mos_jitter_buffer_ms; /* nominal jitter buffer (delay and late threshold) */
 
 	enum dp_malformed_action malformed;
 	enum dp_cksum_policy ipv4_checksum;

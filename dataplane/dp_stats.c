@@ -13,6 +13,7 @@
 
 #include "dp.h"
 #include "dp_stats.h"
+#include "voip.h"
 #include "worker.h"
 
 static const struct {
@@ -191,6 +192,8 @@ flows_json(uint32_t max)
 							(json_int_t)e->bytes[1], "first_seen_ns",
 							(json_int_t)ft->cold[idx].first_seen_ns,
 							"last_seen_ns", (json_int_t)e->last_seen_ns));
+			json_object_set_new(json_array_get(a, json_array_size(a) - 1), "class",
+					json_string(voip_flow_class_name(e->app_class)));
 			listed++;
 		}
 	}
@@ -288,6 +291,7 @@ dp_stats_json(const struct dp_snapshot *s, const struct offline_capture *cap,
 		json_array_append_new(pool, o);
 	}
 	json_object_set_new(doc, "mempools", pool);
+	voip_stats_json(doc);
 	if (flows_max > 0)
 		json_object_set_new(doc, "flows", flows_json(flows_max));
 	return doc;

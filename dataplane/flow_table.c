@@ -149,15 +149,22 @@ flow_table_remove(struct flow_table *ft, uint32_t i)
 
 	if (rte_hash_get_key_with_position(ft->hash, (int32_t)i, &key) != 0)
 		return;
+	if (ft->release != NULL)
+		ft->release(ft->release_ctx, i);
 	lru_unlink(ft, i);
 	if (rte_hash_del_key(ft->hash, key) >= 0)
 		ft->count--;
 	ft->gen++;
 }
 
-/* Make room under the evict policy: drop the least recently active flow of any group. */
+/*
+ * Make room under the evict policy: drop the least recently active flow of any group, if it
+ * has been idle for FLOW_EVICT_MIN_IDLE_NS. A table full of flows active this very second
+ * refuses the newcomer instead: evicting live flows would only trade one for another, and it
+ * guarantees that no flow resolved earlier in the current burst disappears under the worker.
+ */
 static int
-evict_oldest(struct flow_table *ft)
+evict_oldest(struct flow_table *ft, uint64_t now_ns)
 {
 	uint32_t victim = FLOW_NIL;
 	unsigned int g;
@@ -170,7 +177,7 @@ evict_oldest(struct flow_table *ft)
 		if (victim == FLOW_NIL || ft->e[h].last_seen_ns < ft->e[victim].last_seen_ns)
 			victim = h;
 	}
-	if (victim == FLOW_NIL)
+	if (victim == FLOW_NIL || ft->e[victim].last_seen_ns + FLOW_EVICT_MIN_IDLE_NS > now_ns)
 		return -ENOENT;
 	flow_table_remove(ft, victim);
 	ft->ctr[VPEP_CTR_flows_evicted]++;
@@ -185,7 +192,7 @@ create_entry(struct flow_table *ft, const struct flow_key *k, hash_sig_t sig, ui
 
 	pos = rte_hash_add_key_with_hash(ft->hash, k, sig);
 	if (pos == -ENOSPC) {
-		if (ft->full_policy == FLOW_FULL_REFUSE || evict_oldest(ft) != 0) {
+		if (ft->full_policy == FLOW_FULL_REFUSE || evict_oldest(ft, now_ns) != 0) {
 			ft->ctr[VPEP_CTR_flows_refused]++;
 			return FLOW_NIL;
 		}
@@ -202,6 +209,7 @@ create_entry(struct flow_table *ft, const struct flow_key *k, hash_sig_t sig, ui
 	e->lru_stamp = (uint32_t)(now_ns >> FLOW_LRU_SHIFT);
 	e->tmo_group = (uint8_t)tmo_group_of(k->proto);
 	e->app_ref = FLOW_NIL;
+	e->app_class = FLOW_APP_UNDECIDED;
 	/* 0 is never used, so a zeroed cache entry can never match */
 	if (++ft->next_instance == 0)
 		ft->next_instance = 1;

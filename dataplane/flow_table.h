@@ -26,6 +26,8 @@
 #include "pkt_parse.h"
 
 #define FLOW_NIL UINT32_MAX
+/* A flow must have been idle this long to be evicted for a new one. */
+#define FLOW_EVICT_MIN_IDLE_NS 1000000000ull
 /* LRU stamps are nanoseconds >> 30 (about 1.07 s). */
 #define FLOW_LRU_SHIFT 30
 
@@ -109,7 +111,15 @@ struct flow_table {
 		uint32_t head, tail;
 	} lru[FLOW_TMO_MAX];
 	uint64_t *ctr; /* the owning worker's counter array (enum vpep_ctr) */
+	/* Called before a flow leaves the table (expired, evicted, or at shutdown), so that
+	 * its application state is released and accounted. May be NULL. */
+	void (*release)(void *ctx, uint32_t idx);
+	void *release_ctx;
 };
+
+/* app_class of a flow whose class is not decided yet (new flows start so). */
+#define FLOW_APP_UNDECIDED 0x8000
+#define FLOW_APP_CLASS(c) ((c) & 0xff)
 
 static inline uint64_t
 flow_ld64(const uint8_t *p)

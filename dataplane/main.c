@@ -29,6 +29,7 @@
 #include "dp.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "voip.h"
 #include "dp_time.h"
 #include "offline.h"
 #include "worker.h"
@@ -347,6 +348,10 @@ main(int argc, char **argv)
 	}
 	if (o.read)
 		dp.ports[0].expected_rx = cap.packets;
+	if (voip_global_init(dp.conf.n_worker_lcores, (int)rte_socket_id(), err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpep-dataplane: error: %s\n", err);
+		goto out_eal;
+	}
 	for (i = 0; i < dp.conf.n_worker_lcores; i++) {
 		dp.workers[i] = worker_create(i, dp.conf.worker_lcores[i], err, sizeof(err));
 		if (dp.workers[i] == NULL) {
@@ -395,8 +400,10 @@ main(int argc, char **argv)
 
 		for (i = 0; i < dp.n_workers; i++)
 			end_ns = RTE_MAX(end_ns, dp.workers[i]->now_ns);
-		for (i = 0; i < dp.n_workers; i++)
+		for (i = 0; i < dp.n_workers; i++) {
 			flow_table_expire(dp.workers[i]->flows, end_ns, UINT32_MAX);
+			voip_worker_finish(dp.workers[i]);
+		}
 	}
 
 	/* Release everything that still holds mbufs, then check the pools came back whole. */
@@ -456,6 +463,7 @@ out_ports:
 out_workers:
 	for (i = 0; i < dp.n_workers; i++)
 		worker_free(dp.workers[i]);
+	voip_global_free();
 	offline_cleanup(&cap);
 out_eal:
 	rte_eal_cleanup();

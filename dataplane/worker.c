@@ -21,6 +21,8 @@
 
 #include "dp_rss.h"
 #include "dp_time.h"
+#include "voip.h"
+#include "sip_worker.h"
 #include "worker.h"
 
 /* How often (in worker time) idle flows are looked for. */
@@ -39,6 +41,8 @@ struct burst_ctx {
 	uint64_t ts[DP_BURST_MAX];
 	uint32_t emc_slot[DP_BURST_MAX];
 	uint64_t emc_tuple[DP_BURST_MAX];
+	uint32_t idx[DP_BURST_MAX];  /* the packet's flow, FLOW_NIL when untracked */
+	uint8_t fdir[DP_BURST_MAX];  /* its direction in the flow */
 	unsigned int n;
 	/* Those that missed the exact-match cache: resolved through the table (n_miss of them,
 	 * a local of process()). */
@@ -111,6 +115,8 @@ worker_create(unsigned int id, unsigned int lcore_id, char *err, size_t err_len)
 		snprintf(err, err_len, "worker %u: out of memory", id);
 		goto fail;
 	}
+	if (voip_worker_init(w, err, err_len) != 0)
+		goto fail;
 	return w;
 fail:
 	worker_free(w);
@@ -134,6 +140,7 @@ worker_free(struct dp_worker *w)
 		}
 		rte_ring_free(w->handoff);
 	}
+	voip_worker_free(w);
 	flow_table_free(w->flows);
 	ip_reasm_free(w->reasm, w->now_ns);
 	rte_free(w->linbuf);
@@ -303,6 +310,31 @@ stage_handoff(struct dp_worker *w, unsigned int to, struct rte_mbuf *m, uint64_t
 		flush_handoff(w, to);
 }
 
+/*
+ * Offline analysis must not depend on how far one worker runs ahead of another. Media is
+ * learned from signalling another worker may handle: so after handing a SIP message over,
+ * the reader waits until its owner has processed it, and every later packet of the capture
+ * sees what it announced, as it would on the wire where the INVITE precedes its RTP by far
+ * more than a worker's lag. Bounded, so two readers waiting on each other cannot hang.
+ */
+#define OFFLINE_SIP_WAIT_NS (200ull * 1000 * 1000)
+
+static void
+offline_sip_barrier(struct dp_worker *w, unsigned int owner)
+{
+	const struct dp_worker *o = dp.workers[owner];
+	uint64_t deadline = dp_time_now_ns() + OFFLINE_SIP_WAIT_NS;
+
+	flush_handoff(w, owner);
+	while (!rte_ring_empty(o->handoff) || __atomic_load_n(&o->handoff_busy, __ATOMIC_SEQ_CST)) {
+		if (dp_time_now_ns() > deadline) {
+			w->ctr[VPEP_CTR_offline_sip_wait_timeout]++;
+			return;
+		}
+		rte_pause();
+	}
+}
+
 /* Send a processed packet on: paired port, or consumed in monitor mode. */
 static inline void
 output(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_meta *meta)
@@ -354,9 +386,40 @@ count_l3l4_init(void)
  * follow the NIC's function computed in software; in software dispatch everything is placed
  * by a symmetric hash of the tuple.
  */
-static inline unsigned int
-owner_of(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *meta)
+/*
+ * A UDP datagram that starts with a SIP start line goes to the worker of its Call-ID, so all
+ * UDP messages of a call meet on one worker in order, whichever 5-tuples carry them
+ * (sip_worker.h). 0: not SIP, place it by its flow.
+ */
+static inline uint32_t
+sip_steer(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *meta)
 {
+	const uint8_t *p;
+
+	if (meta->l4_proto != 17 || meta->payload_len < 16)
+		return 0;
+	if (likely(m->nb_segs == 1)) {
+		p = rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off);
+		if (likely(p[0] < 'A' || p[0] > 'Z'))
+			return 0;
+	} else {
+		if (meta->payload_len > w->linbuf_len)
+			return 0;
+		p = rte_pktmbuf_read(m, meta->payload_off, meta->payload_len, w->linbuf);
+		if (p == NULL)
+			return 0;
+	}
+	return sip_steer_hash(p, meta->payload_len);
+}
+
+static inline unsigned int
+owner_of(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *meta, bool *sip)
+{
+	uint32_t h = sip_steer(w, m, meta);
+
+	*sip = h != 0;
+	if (h != 0)
+		return worker_owner_of_sig(h, dp.n_workers);
 	if (dp.rss_dispatch) {
 		struct flow_key k;
 
@@ -484,10 +547,14 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		/* A packet another worker handed us is never passed on again: the sender already
 		 * computed the same owner, and this rules out ping-pong. */
 		if (dp.n_workers > 1 && from_rx) {
-			unsigned int owner = owner_of(w, m, meta);
+			bool sip;
+			unsigned int owner = owner_of(w, m, meta, &sip);
 
+			w->ctr[VPEP_CTR_sip_steered] += sip;
 			if (owner != w->id) {
 				stage_handoff(w, owner, m, ts);
+				if (unlikely(sip && dp.offline))
+					offline_sip_barrier(w, owner);
 				continue;
 			}
 		}
@@ -526,6 +593,8 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 		idx = flow_emc_probe(ft, &b.meta[k], b.emc_tuple[k], b.emc_slot[k], b.ts[k], &dir);
 		if (likely(idx != FLOW_NIL)) {
 			account(ft, idx, dir, b.pkts[k]);
+			b.idx[k] = idx;
+			b.fdir[k] = dir;
 			continue;
 		}
 		j = n_miss++;
@@ -542,6 +611,8 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 			if (j + 1 < n_miss && b.pos[j + 1] >= 0)
 				rte_prefetch0(&ft->e[b.pos[j + 1]]);
 			idx = flow_table_resolve(ft, &b.keys[j], b.sigs[j], b.pos[j], gen, b.ts[k]);
+			b.idx[k] = idx;
+			b.fdir[k] = b.dir[j];
 			if (likely(idx != FLOW_NIL)) {
 				account(ft, idx, b.dir[j], b.pkts[k]);
 				flow_emc_insert(ft, b.emc_slot[k], &b.meta[k], b.emc_tuple[k], idx,
@@ -549,6 +620,12 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 			}
 		}
 	}
+	/* Application pass, in arrival order: classification and the class handlers. The
+	 * flows resolved above stay put meanwhile (the table never evicts a flow active in the
+	 * last second, so no index of this burst is reused). */
+	for (k = 0; k < bn; k++)
+		if (likely(b.idx[k] != FLOW_NIL))
+			voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
 	output_burst(w, &b, from_rx ? dp.out_port[rx_port] : DP_NO_PORT);
 	for (j = 0; j < dp.n_workers; j++)
 		flush_handoff(w, j);
@@ -633,13 +710,19 @@ worker_main(void *arg)
 		} else {
 			w->rx_stopped = 1;
 		}
+		/* Offline, "busy" covers dequeue to end of processing (offline_sip_barrier()). */
+		if (dp.offline)
+			__atomic_store_n(&w->handoff_busy, 1, __ATOMIC_SEQ_CST);
 		n = rte_ring_dequeue_burst(w->handoff, (void **)pkts, burst, NULL);
 		if (n > 0) {
 			w->ctr[VPEP_CTR_handoff_in] += n;
 			process(w, pkts, n, false, 0);
 		}
+		if (dp.offline)
+			__atomic_store_n(&w->handoff_busy, 0, __ATOMIC_SEQ_CST);
 		drain_tx_rings(w);
 		flush_all(w);
+		voip_loop(w);
 		ip_reasm_tick(w->reasm, w->now_ns);
 		if (w->now_ns >= next_expire) {
 			flow_table_expire(w->flows, w->now_ns, FLOW_EXPIRE_BUDGET);

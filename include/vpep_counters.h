@@ -34,6 +34,8 @@
 	X(tx_bytes, TOTAL, "bytes transmitted to ports") \
 	X(monitored_packets, TOTAL, "packets consumed in monitor mode (inspected, not forwarded)") \
 	X(handoff_out, TOTAL, "packets handed to the worker that owns their flow") \
+	X(sip_steered, INFO, "UDP SIP datagrams sent to the worker of their Call-ID") \
+	X(offline_sip_wait_timeout, INFO, "offline: waits for a SIP message to be processed elsewhere that timed out") \
 	X(handoff_in, TOTAL, "packets received from another worker") \
 	X(ipv4_packets, TOTAL, "IPv4 packets tracked (innermost header)") \
 	X(ipv6_packets, TOTAL, "IPv6 packets tracked (innermost header)") \

@@ -47,15 +47,26 @@ def generated(path):
 
 
 def flow_map(run, c, label):
+    """Flows by key. A UDP SIP 5-tuple carrying several calls is steered by Call-ID
+    (docs/architecture.md), so it may have an entry on each worker owning one of its calls:
+    those entries are summed; any other key listed twice is an affinity failure."""
     flows = {}
-    dup = 0
+    dup = sip_split = 0
     for f in run.stats.get("flows", []):
         key = (f["a"], f["b"], f["proto"], f["vlan"])
         if key in flows:
+            if f["class"] == "sip" and f["proto"] == 17 and flows[key][3] == "sip":
+                a, b, w, cls = flows[key]
+                flows[key] = (a + f["packets_a_to_b"], b + f["packets_b_to_a"], w, cls)
+                sip_split += 1
+                continue
             dup += 1
-        flows[key] = (f["packets_a_to_b"], f["packets_b_to_a"], f["worker"])
-    c.eq("%s: no flow listed twice" % label, dup, 0)
-    return flows
+        flows[key] = (f["packets_a_to_b"], f["packets_b_to_a"], f["worker"], f["class"])
+    c.eq("%s: no flow listed twice (except UDP SIP split by Call-ID)" % label, dup, 0)
+    if sip_split:
+        print("note %s: %d UDP SIP flow entries on a second worker (Call-ID steering)" %
+              (label, sip_split))
+    return flows, sip_split
 
 
 def compare(c, name, pcap):
@@ -66,15 +77,20 @@ def compare(c, name, pcap):
         return
     vt.check_run_health(c, two)
     c.eq("%s: dispatch" % name, two.stats["dispatch"], "software")
-    c.eq("%s: flows created, 2 workers vs 1" % name, two.stats["flows_created"],
-         one.stats["flows_created"])
-    f1, f2 = flow_map(one, c, name + " 1w"), flow_map(two, c, name + " 2w")
+    (f1, _), (f2, split2) = flow_map(one, c, name + " 1w"), flow_map(two, c, name + " 2w")
+    if split2 == 0:
+        c.eq("%s: flows created, 2 workers vs 1" % name, two.stats["flows_created"],
+             one.stats["flows_created"])
+    else:
+        # A SIP entry on a second worker idles out and comes back with the next call there:
+        # entries created differ, the flows themselves (below) must not.
+        print("note %s: flows created not compared (%d SIP entries split by Call-ID)" %
+              (name, split2))
     c.eq("%s: same flows" % name, sorted(f2), sorted(f1))
     same = sum(1 for k in f1 if k in f2 and f2[k][:2] == f1[k][:2])
     c.eq("%s: flows with identical per-direction counts" % name, same, len(f1))
     per_worker = [w["flows_created"] for w in two.stats["workers"]]
-    c.eq("%s: per-worker flows add up (no flow on two workers)" % name, sum(per_worker),
-         two.stats["flows_created"])
+    c.eq("%s: per-worker flows add up" % name, sum(per_worker), two.stats["flows_created"])
     if len(f1) >= 8:
         c.true("%s: both workers have flows" % name, min(per_worker) > 0, str(per_worker))
     bidir = [k for k, v in f2.items() if v[0] and v[1]]

@@ -93,12 +93,21 @@ def main():
     cfg = write("pci.json", '{"mode": "monitor", "ports": [{"name": "nic", "device": "0000:7f:00.0"}]}')
     expect_error(c, "absent PCI NIC", run(["-l", "0-1"], ["--config", cfg]),
                  "0000:7f:00.0", "vfio-pci")
-    cfg = write("mem.json", '{"mempool": {"mbufs": 4000000}}')
+    # VoIP state kept small, so the packet mempool is what does not fit.
+    cfg = write("mem.json", '{"mempool": {"mbufs": 4000000}, "sip": {"calls": 16, '
+                '"tcp_flows": 0}, "media": {"flows": 16, "stream_log": 0, "expectations": 64}, '
+                '"classification": {"app_flows": 0}, "flows": {"capacity": 1024}}')
     p = subprocess.run([vt.DATAPLANE, "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
                         "--log-level=eal:warning", "-l", "0-1", "--", "--config", cfg,
                         "--read", good], capture_output=True, text=True, timeout=60)
     expect_error(c, "too little memory", p, "cannot allocate the packet mempool", "MiB",
                  "-m")
+    cfg = write("mem2.json", '{"media": {"flows": 4000000, "stream_log": 4000000}}')
+    p = subprocess.run([vt.DATAPLANE, "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
+                        "--log-level=eal:warning", "-l", "0-1", "--", "--config", cfg,
+                        "--read", good], capture_output=True, text=True, timeout=60)
+    expect_error(c, "too little memory for media state", p, "media state", "MiB", "-m",
+                 "media.flows")
     p = subprocess.run([vt.DATAPLANE, "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
                         "-l", "0-1", "--bogus-eal-flag", "--", "--read", good],
                        capture_output=True, text=True, timeout=60)

@@ -19,7 +19,7 @@ CORPUS = os.environ.get("VPEP_CORPUS_DIR",
 DATAPLANE = os.environ.get("VPEP_DATAPLANE",
                            os.path.join(SOURCE_ROOT, "build", "dataplane", "vpep-dataplane"))
 # --no-huge: no hugepages on test machines; --no-shconf: tests run in parallel.
-EAL = ["--no-huge", "-m", os.environ.get("VPEP_TEST_MEM", "512"), "--no-shconf", "--no-pci", "--no-telemetry",
+EAL = ["--no-huge", "-m", os.environ.get("VPEP_TEST_MEM", "1024"), "--no-shconf", "--no-pci", "--no-telemetry",
        "--log-level=eal:warning", "--log-level=user1:warning"]
 
 

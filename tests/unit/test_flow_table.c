@@ -318,6 +318,19 @@ test_full_evict(void **state)
 	}
 	assert_int_equal(seen, 8);
 	check_lru(ft);
+	/* a table of flows all active within the last second refuses rather than evicts */
+	for (i = 0; i < 9; i++)
+		if (i != 1)
+			assert_int_not_equal(resolve(ft, &k[i], 30 * SEC + i), FLOW_NIL);
+	meta(&m, 4, 99, 10, 98, 20);
+	flow_key_from_meta(&m, &got);
+	assert_int_equal(resolve(ft, &got, 30 * SEC + 500000000ull), FLOW_NIL);
+	assert_int_equal(ctr[VPEP_CTR_flows_refused], 1);
+	assert_int_equal(ctr[VPEP_CTR_flows_evicted], 1);
+	/* one second later the same newcomer evicts the least recently active again */
+	assert_int_not_equal(resolve(ft, &got, 31 * SEC + 500000000ull), FLOW_NIL);
+	assert_int_equal(ctr[VPEP_CTR_flows_evicted], 2);
+	check_lru(ft);
 	flow_table_free(ft);
 }
 
