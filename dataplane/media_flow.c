@@ -183,6 +183,9 @@ make_record(const struct media_pool *p, const struct media_flow *f, unsigned int
 
 	memset(r, 0, sizeof(*r));
 	r->call = f->call;
+	r->bytes = sl->rtp.bytes;
+	r->markers = sl->rtp.markers;
+	r->pt_changes = sl->rtp.pt_changes;
 	r->family = f->ep.family;
 	r->pt = sl->pt != RTP_PT_NONE ? sl->pt : sl->rtp.last_pt;
 	r->signalled = f->call != 0;

@@ -105,6 +105,9 @@ struct media_stream_record {
 	struct mos_result mos;
 	int64_t rtt_us;            /* end-to-end round trip, -1 unknown */
 	uint32_t rtcp_sr, rtcp_rr; /* RTCP the sender of this stream sent */
+	uint64_t bytes;            /* RTP payload bytes on the wire (IP and UDP included) */
+	uint32_t markers;          /* packets with the marker bit */
+	uint32_t pt_changes;       /* payload type changes within the stream */
 };
 
 /* Counters a worker keeps for media packets (named for the stats JSON). */

@@ -676,6 +676,29 @@ call_of_handle(uint64_t handle)
 	return sip_worker_call(dp.workers[w]->voip->sip, handle);
 }
 
+/* What a MOS was computed from, by name (docs/stats-json.md). */
+static json_t *
+mos_basis_json(uint32_t basis)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ MOS_F_RTT, "rtcp_rtt" }, { MOS_F_DELAY_DEFAULT, "default_delay" },
+		{ MOS_F_LOSS_SEQ, "sequence_loss" }, { MOS_F_LOSS_JB, "jitter_buffer_loss" },
+		{ MOS_F_BURST, "loss_bursts" }, { MOS_F_NIC_DROPS, "nic_drops_seen" },
+		{ MOS_F_CODEC_DEFAULT, "codec_default" }, { MOS_F_CODEC_ASSUMED, "codec_assumed" },
+		{ MOS_F_FEW_PACKETS, "few_packets" },
+	};
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(names); i++)
+		if (basis & names[i].bit)
+			json_array_append_new(a, json_string(names[i].name));
+	return a;
+}
+
 static json_t *
 stream_json(const struct media_stream_record *r)
 {
@@ -705,7 +728,10 @@ stream_json(const struct media_stream_record *r)
 			"mos", r->mos.mos, "r_factor", r->mos.r_factor);
 	json_object_set_new(o, "video", json_boolean(r->is_video));
 	json_object_set_new(o, "duration_s", json_real(r->rep.duration_s));
-	json_object_set_new(o, "mos_basis", json_integer(r->mos.basis));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)r->bytes));
+	json_object_set_new(o, "markers", json_integer(r->markers));
+	json_object_set_new(o, "payload_type_changes", json_integer(r->pt_changes));
+	json_object_set_new(o, "mos_basis", mos_basis_json(r->mos.basis));
 	json_object_set_new(o, "rtcp_sr", json_integer(r->rtcp_sr));
 	json_object_set_new(o, "rtcp_rr", json_integer(r->rtcp_rr));
 	if (r->signalled) {

@@ -350,12 +350,12 @@ test_interim_and_queue(void **state)
 static void
 test_long_lines(void **state)
 {
-	size_t n = 70000 + 64;
-	char *big = malloc(n + 1);
+	/* static: gcc -O2 with ASan sees the NULL path past assert_non_null() of a malloc and
+	 * warns (-Warray-bounds) on the memset below */
+	static char big[70000 + 64 + 1];
 	struct sess x;
 
 	(void)state;
-	assert_non_null(big);
 	start(&x);
 	/* a 70000-byte header value, then the end of the headers */
 	strcpy(big, "GET / HTTP/1.1\r\nCookie: ");
@@ -378,7 +378,6 @@ test_long_lines(void **state)
 	feed(&x, CLI,
 		"POST / HTTP/1.1\r\nContent-Length:                                     1\r\n\r\n");
 	assert_int_equal(CTR(&x, FRAMING_LOST), 1);
-	free(big);
 }
 
 /* The CWMP namespace, whole, split across segments and directions, or beyond the limit. */
