@@ -9,6 +9,7 @@
  * to another worker, the reassembly table, or rte_pktmbuf_free() with a drop counter.
  */
 
+#include <sched.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -331,7 +332,8 @@ offline_sip_barrier(struct dp_worker *w, unsigned int owner)
 			w->ctr[VPEP_CTR_offline_sip_wait_timeout]++;
 			return;
 		}
-		rte_pause();
+		/* the owner may share this core (more workers than cores): let it run */
+		sched_yield();
 	}
 }
 
@@ -697,6 +699,8 @@ worker_main(void *arg)
 	unsigned int q, n;
 
 	while (!__atomic_load_n(&dp.quit, __ATOMIC_RELAXED)) {
+		unsigned int work = 0;
+
 		if (dp.time_source == DP_TIME_TSC)
 			w->now_ns = dp_time_now_ns();
 		if (!__atomic_load_n(&dp.stop_rx, __ATOMIC_RELAXED)) {
@@ -706,6 +710,7 @@ worker_main(void *arg)
 				n = rte_eth_rx_burst(w->rxq[q].port, w->rxq[q].queue, pkts, burst);
 				if (n > 0)
 					process(w, pkts, n, true, w->rxq[q].port);
+				work += n;
 			}
 		} else {
 			w->rx_stopped = 1;
@@ -718,6 +723,7 @@ worker_main(void *arg)
 			w->ctr[VPEP_CTR_handoff_in] += n;
 			process(w, pkts, n, false, 0);
 		}
+		work += n;
 		if (dp.offline)
 			__atomic_store_n(&w->handoff_busy, 0, __ATOMIC_SEQ_CST);
 		drain_tx_rings(w);
@@ -729,6 +735,10 @@ worker_main(void *arg)
 			next_expire = w->now_ns + FLOW_EXPIRE_PERIOD_NS;
 		}
 		w->loops++;
+		/* Offline analysis is not latency-bound, and workers may share cores (tests run
+		 * several on two): an idle worker gives its core away instead of spinning. */
+		if (dp.offline && work == 0)
+			sched_yield();
 	}
 	flush_all(w);
 	w->done = 1;
