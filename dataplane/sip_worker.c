@@ -100,6 +100,31 @@ sip_worker_free(struct sip_worker *sw, void (*release)(void *ptr))
 	sw->tcp_buf = NULL;
 }
 
+/* CRC32-C of a Call-ID, read through memcpy: it sits at any alignment in the packet (and
+ * rte_hash_crc() would load it as uint64_t, undefined behaviour there). */
+static inline uint32_t
+steer_crc(const uint8_t *s, uint32_t len)
+{
+	uint32_t h = 0x5eed5150;
+	uint64_t v8;
+	uint32_t v4 = 0;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&v8, s, 8);
+		h = rte_hash_crc_8byte(v8, h);
+	}
+	if (len > 0) {
+		memcpy(&v4, s, len >= 4 ? 4 : len);
+		h = rte_hash_crc_4byte(v4, h);
+		if (len > 4) {
+			v4 = 0;
+			memcpy(&v4, s + 4, len - 4);
+			h = rte_hash_crc_4byte(v4, h);
+		}
+	}
+	return h;
+}
+
 uint32_t
 sip_steer_hash(const uint8_t *p, uint32_t len)
 {
@@ -110,7 +135,7 @@ sip_steer_hash(const uint8_t *p, uint32_t len)
 		return 0;
 	if (sip_call_id_peek(p, len, &id) != 0 || id.len == 0)
 		return 0;
-	return rte_hash_crc(p + id.off, id.len, 0x5eed5150) | 1u;
+	return steer_crc(p + id.off, id.len) | 1u;
 }
 
 /* ---- media expectations ---- */
@@ -237,6 +262,18 @@ sip_worker_datagram(struct sip_worker *sw, const uint8_t *p, uint32_t len,
 	uint32_t off = 0;
 	unsigned int n_msgs = 0;
 
+	/* NAT keep-alives some user agents send instead of CRLF: a few spaces, tabs or zeros. */
+	if (len <= 16) {
+		uint32_t i;
+
+		for (i = 0; i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\0' ||
+				p[i] == '\r' || p[i] == '\n'); i++)
+			;
+		if (i == len) {
+			sw->st.ctr[SIPW_CTR_KEEPALIVES]++;
+			return;
+		}
+	}
 	while (off < len && n_msgs < SIP_MAX_MSGS_PER_DGRAM) {
 		int rc = sip_msg_parse(p + off, len - off, SIP_TRANSPORT_DGRAM, m);
 

@@ -601,6 +601,20 @@ voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		return;
 	}
 	switch (e->app_class) {
+	case VPEP_CLASS_unknown:
+		/* A UDP 5-tuple that began with keep-alives or noise, then carries SIP (with Call-ID
+		 * steering, this worker may only have seen the datagrams without a Call-ID):
+		 * signalling after all. One byte compared for anything else. */
+		if (meta->l4_proto != 17 || meta->payload_len < 16)
+			return;
+		p = payload_of(w, m, meta);
+		if (p == NULL || p[0] < 'A' || p[0] > 'Z' ||
+				!tcp_stream_sip_start(p, meta->payload_len))
+			return;
+		decide(e, VPEP_CLASS_sip);
+		w->voip->late_sip++;
+		sip_packet(w, e, dir, m, p, meta, now_ns);
+		return;
 	case VPEP_CLASS_pop3:
 	case VPEP_CLASS_http:
 	case VPEP_CLASS_cwmp:
@@ -751,6 +765,7 @@ voip_stats_json(json_t *doc)
 	json_t *classes = json_object(), *streams = json_array(), *media = json_object();
 	json_t *calls = json_array(), *by_handle = json_object();
 	uint64_t media_ctr[MEDIA_CTR_MAX] = { 0 }, undecided = 0, late = 0, refreshed = 0;
+	uint64_t late_sip = 0;
 	uint64_t scan_errors = 0, apps_full = 0, app_gaps = 0, app_retrans = 0;
 	struct pop3_counters pop3;
 	struct http_msg_counters http;
@@ -777,6 +792,7 @@ voip_stats_json(json_t *doc)
 		mp = &vw->media;
 		undecided += vw->undecided_flows;
 		late += vw->late_signalled;
+		late_sip += vw->late_sip;
 		refreshed += vw->pt_refreshed;
 		scan_errors += vw->scan_errors;
 		apps_full += vw->apps_full;
@@ -891,6 +907,7 @@ voip_stats_json(json_t *doc)
 				json_integer((json_int_t)media_ctr[c]));
 	json_object_set_new(media, "undecided_flows", json_integer((json_int_t)undecided));
 	json_object_set_new(media, "late_signalled", json_integer((json_int_t)late));
+	json_object_set_new(media, "late_sip", json_integer((json_int_t)late_sip));
 	json_object_set_new(media, "payload_types_refreshed", json_integer((json_int_t)refreshed));
 	json_object_set_new(media, "signature_scan_errors", json_integer((json_int_t)scan_errors));
 	json_object_set_new(media, "expectations", json_integer(media_expect_count()));

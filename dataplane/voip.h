@@ -71,6 +71,7 @@ struct voip_worker {
 	struct pop3_counters pop3;
 	struct http_msg_counters http;
 	uint64_t late_signalled;   /* RTP candidates upgraded when their SDP came in */
+	uint64_t late_sip;         /* UDP flows decided unknown that turned out to carry SIP */
 	uint64_t pt_refreshed;     /* payload type maps refreshed after a codec change */
 };
 
