@@ -447,8 +447,10 @@ main(int argc, char **argv)
 			rc = 1;
 		}
 	}
-	if (o.summary)
+	if (o.summary) {
 		dp_stats_summary(stdout, &snap, o.read ? &cap : NULL, seconds_since(&t0));
+		voip_summary(stdout);
+	}
 	if (pools.in_use_end != dp.pool_in_use_start ||
 			pools.indirect_in_use_end != dp.indirect_in_use_start) {
 		LOG(ERR, "mbuf leak: %u packet / %u indirect mbufs still in use at exit (started "

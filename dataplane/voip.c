@@ -915,3 +915,56 @@ voip_stats_json(json_t *doc)
 	json_object_set_new(doc, "media", media);
 	json_object_set_new(doc, "rtp_streams", streams);
 }
+
+void
+voip_summary(FILE *f)
+{
+	json_t *doc = json_object(), *v, *classes, *calls, *streams;
+	const char *k;
+	size_t i;
+	unsigned int n_mos = 0, by_reason[CALL_REASON_MAX] = { 0 }, r;
+	double mos_sum = 0, mos_min = 5;
+
+	voip_stats_json(doc);
+	classes = json_object_get(doc, "classes");
+	fprintf(f, "  classes    :");
+	i = 0;
+	json_object_foreach(classes, k, v) {
+		json_int_t n = json_integer_value(json_object_get(v, "flows"));
+
+		if (n > 0)
+			fprintf(f, "%s %s %" JSON_INTEGER_FORMAT, i++ ? "," : "", k, n);
+	}
+	fprintf(f, "%s\n", i ? "" : " none");
+	calls = json_object_get(doc, "calls");
+	json_array_foreach(calls, i, v) {
+		const char *reason = json_string_value(json_object_get(v, "reason"));
+
+		for (r = 0; r < CALL_REASON_MAX; r++)
+			if (reason != NULL && strcmp(reason, call_reason_name(r)) == 0)
+				by_reason[r]++;
+	}
+	fprintf(f, "  calls      : %zu", json_array_size(calls));
+	for (r = 1; r < CALL_REASON_MAX; r++)
+		if (by_reason[r])
+			fprintf(f, ", %s %u", call_reason_name(r), by_reason[r]);
+	fprintf(f, "\n");
+	streams = json_object_get(doc, "rtp_streams");
+	json_array_foreach(streams, i, v) {
+		double m = json_number_value(json_object_get(v, "mos"));
+
+		if (m > 0 && !json_is_true(json_object_get(v, "video"))) {
+			n_mos++;
+			mos_sum += m;
+			mos_min = m < mos_min ? m : mos_min;
+		}
+	}
+	fprintf(f, "  rtp        : %zu streams", json_array_size(streams));
+	if (n_mos)
+		fprintf(f, ", MOS mean %.2f, lowest %.2f", mos_sum / n_mos, mos_min);
+	fprintf(f, "\n  sip        : %" JSON_INTEGER_FORMAT " messages, %" JSON_INTEGER_FORMAT
+		   " malformed\n",
+			json_integer_value(json_object_get(json_object_get(doc, "sip"), "messages")),
+			json_integer_value(json_object_get(json_object_get(doc, "sip"), "malformed")));
+	json_decref(doc);
+}

@@ -17,6 +17,7 @@
 #define VOIP_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 #include <rte_mbuf.h>
@@ -101,6 +102,9 @@ void voip_stats_json(json_t *doc);
 
 /* Name of a flow's class ("sip"), or "undecided" while classification goes on. */
 const char *voip_flow_class_name(uint16_t app_class);
+
+/* The VoIP lines of --summary: classes, calls by end reason, streams and MOS, SIP. */
+void voip_summary(FILE *f);
 
 /* Signatures loaded (for the start-up line). */
 unsigned int voip_signature_count(void);
