@@ -150,8 +150,8 @@ workers_json(void)
 	return a;
 }
 
-static void
-format_endpoint(char *buf, size_t cap, uint8_t family, const uint8_t *addr, uint16_t port)
+void
+dp_format_endpoint(char *buf, size_t cap, uint8_t family, const uint8_t *addr, uint16_t port)
 {
 	char ip[INET6_ADDRSTRLEN];
 
@@ -178,8 +178,8 @@ flows_json(uint32_t max)
 			const struct flow_entry *e = &ft->e[idx];
 			char a_ep[64], b_ep[64];
 
-			format_endpoint(a_ep, sizeof(a_ep), k.family, k.addr_lo, k.port_lo);
-			format_endpoint(b_ep, sizeof(b_ep), k.family, k.addr_hi, k.port_hi);
+			dp_format_endpoint(a_ep, sizeof(a_ep), k.family, k.addr_lo, k.port_lo);
+			dp_format_endpoint(b_ep, sizeof(b_ep), k.family, k.addr_hi, k.port_hi);
 			json_array_append_new(a,
 					json_pack("{s:i, s:i, s:i, s:i, s:s, s:s, s:I, s:I, s:I, s:I, "
 						  "s:I, s:I}",

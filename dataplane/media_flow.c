@@ -379,17 +379,23 @@ media_flow_packet(struct media_pool *p, uint32_t id, uint8_t dir_idx, const uint
 	return validated;
 }
 
-void
-media_flow_discard(struct media_pool *p, uint32_t id)
+/* Back to the free list (the caller logged what it wanted to). */
+static void
+put_free(struct media_pool *p, uint32_t id)
 {
 	struct media_flow *f = &p->flows[id];
 
-	if (!f->in_use)
-		return;
 	f->in_use = 0;
 	f->next_free = p->free_head;
 	p->free_head = id;
 	p->used--;
+}
+
+void
+media_flow_discard(struct media_pool *p, uint32_t id)
+{
+	if (p->flows[id].in_use)
+		put_free(p, id);
 }
 
 void
@@ -403,10 +409,7 @@ media_flow_free(struct media_pool *p, uint32_t id)
 	for (d = 0; d < 2; d++)
 		for (i = 0; i < MEDIA_SLOTS; i++)
 			log_slot(p, f, d, &f->dir[d].slot[i]);
-	f->in_use = 0;
-	f->next_free = p->free_head;
-	p->free_head = id;
-	p->used--;
+	put_free(p, id);
 }
 
 unsigned int

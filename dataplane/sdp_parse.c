@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sdp_parse.h"
+#include "text_scan.h"
 
 #define SDP_ERR_NAME_(id, name) name,
 static const char *const err_names[SDP_ERR_MAX] = {SDP_ERR_LIST(SDP_ERR_NAME_)};
@@ -117,40 +118,6 @@ ci_n(const uint8_t *b, struct sdp_str s, const char *lit, uint32_t n)
 	((s).len == sizeof(lit) - 1 &&                                                             \
 		(memcmp((b) + (s).off, (usual), sizeof(usual) - 1) == 0 ||                         \
 			ci_n((b), (s), (lit), (uint32_t)(sizeof(lit) - 1))))
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR_ONES  0x0101010101010101ull
-#define SWAR_HIGHS 0x8080808080808080ull
-
-/* High bit of each byte of v equal to c; the lowest flagged byte is exact. */
-static inline uint64_t
-swar_eq(uint64_t v, uint8_t c)
-{
-	uint64_t x = v ^ (SWAR_ONES * c);
-
-	return (x - SWAR_ONES) & ~x & SWAR_HIGHS;
-}
-#endif
-
-/* First CR or LF at or after p, or len; 8 bytes per step where possible. */
-static inline uint32_t
-find_crlf(const uint8_t *b, uint32_t p, uint32_t len)
-{
-#ifdef SWAR_ONES
-	while (len - p >= 8) {
-		uint64_t w, hit;
-
-		memcpy(&w, b + p, 8);
-		hit = swar_eq(w, '\r') | swar_eq(w, '\n');
-		if (hit != 0)
-			return p + ((uint32_t)__builtin_ctzll(hit) >> 3);
-		p += 8;
-	}
-#endif
-	while (p < len && b[p] != '\r' && b[p] != '\n')
-		p++;
-	return p;
-}
 
 static inline struct sdp_str
 mkstr(uint32_t s, uint32_t e)

@@ -386,46 +386,38 @@ out:
 	return db;
 }
 
-struct sig_db *
-sig_db_load(const char *file, char *err, size_t errlen)
+/* Compile what cfg_load*() returned (rc) and release the parsed JSON; errno survives. */
+static struct sig_db *
+load_parsed(struct cfg *c, int rc, char *err, size_t errlen)
 {
-	struct sig_db *db;
-	struct cfg c;
-	int rc;
+	struct sig_db *db = NULL;
 
-	rc = cfg_load(&c, file);
 	if (rc != 0) {
-		set_err(err, errlen, c.err);
-		cfg_free(&c);
+		set_err(err, errlen, c->err);
 		errno = -rc;
-		return NULL;
+	} else {
+		db = load(c, err, errlen);
 	}
-	db = load(&c, err, errlen);
 	rc = errno;
-	cfg_free(&c);
+	cfg_free(c);
 	errno = rc;
 	return db;
 }
 
 struct sig_db *
+sig_db_load(const char *file, char *err, size_t errlen)
+{
+	struct cfg c;
+
+	return load_parsed(&c, cfg_load(&c, file), err, errlen);
+}
+
+struct sig_db *
 sig_db_load_text(const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
-	struct sig_db *db;
 	struct cfg c;
-	int rc;
 
-	rc = cfg_load_text(&c, name, text, len);
-	if (rc != 0) {
-		set_err(err, errlen, c.err);
-		cfg_free(&c);
-		errno = -rc;
-		return NULL;
-	}
-	db = load(&c, err, errlen);
-	rc = errno;
-	cfg_free(&c);
-	errno = rc;
-	return db;
+	return load_parsed(&c, cfg_load_text(&c, name, text, len), err, errlen);
 }
 
 void

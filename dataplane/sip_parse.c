@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "sip_parse.h"
+#include "text_scan.h"
 
 /* Character classes (bit per class), generated from the RFC 3261 ABNF. */
 #define CC_TOKEN 0x01 /* token: alphanum - . ! % * _ + ` ' ~ */
@@ -1601,43 +1602,6 @@ parse_header_value(struct vp *v, uint32_t s, enum sip_hdr_id id, struct sip_msg 
 	default:
 		return 0;
 	}
-}
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR_ONES  0x0101010101010101ull
-#define SWAR_HIGHS 0x8080808080808080ull
-
-/*
- * High bit set in each byte of v equal to c. A byte just above a match may
- * also be flagged (borrow), never one below, so the lowest flag is exact.
- */
-static inline uint64_t
-swar_eq(uint64_t v, uint8_t c)
-{
-	uint64_t x = v ^ (SWAR_ONES * c);
-
-	return (x - SWAR_ONES) & ~x & SWAR_HIGHS;
-}
-#endif
-
-/* First CR or LF at or after p, or len. 8 bytes per step where possible. */
-static inline uint32_t
-find_crlf(const uint8_t *b, uint32_t p, uint32_t len)
-{
-#ifdef SWAR_ONES
-	while (len - p >= 8) {
-		uint64_t w, hit;
-
-		memcpy(&w, b + p, 8);
-		hit = swar_eq(w, '\r') | swar_eq(w, '\n');
-		if (hit != 0)
-			return p + ((uint32_t)__builtin_ctzll(hit) >> 3);
-		p += 8;
-	}
-#endif
-	while (p < len && b[p] != '\r' && b[p] != '\n')
-		p++;
-	return p;
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <rte_hash_crc.h>
 
+#include "dp_stats.h"
 #include "media_expect.h"
 #include "rtp_pt.h"
 #include "sdp_parse.h"
@@ -450,12 +451,11 @@ time_json(const struct call *c, unsigned int bit, uint64_t t)
 static json_t *
 addr_json(uint8_t family, const uint8_t *a, uint16_t port)
 {
-	char ip[INET6_ADDRSTRLEN], out[INET6_ADDRSTRLEN + 8];
+	char out[INET6_ADDRSTRLEN + 8];
 
 	if (family != CALL_AF_IP4 && family != CALL_AF_IP6)
 		return json_null();
-	inet_ntop(family == CALL_AF_IP4 ? AF_INET : AF_INET6, a, ip, sizeof(ip));
-	snprintf(out, sizeof(out), family == CALL_AF_IP6 ? "[%s]:%u" : "%s:%u", ip, port);
+	dp_format_endpoint(out, sizeof(out), family, a, port);
 	return json_string(out);
 }
 
@@ -535,15 +535,23 @@ sip_call_json(const struct call *c, uint64_t handle, uint64_t now_ns)
 	return o;
 }
 
-void
-sip_stats_add(struct sip_stats *sum, const struct sip_stats *s)
+/* Both structs are nothing but uint64_t counters: sum them as arrays. */
+static void
+add_u64s(void *sum, const void *add, size_t bytes)
 {
-	const uint64_t *a = (const uint64_t *)s;
-	uint64_t *b = (uint64_t *)sum;
+	const uint64_t *a = add;
+	uint64_t *b = sum;
 	size_t i;
 
-	for (i = 0; i < sizeof(*s) / sizeof(uint64_t); i++)
+	for (i = 0; i < bytes / sizeof(uint64_t); i++)
 		b[i] += a[i];
+}
+
+void
+sip_stats_add(struct sip_stats *sum, struct call_table_stats *cts, const struct sip_worker *sw)
+{
+	add_u64s(sum, &sw->st, sizeof(sw->st));
+	add_u64s(cts, &sw->ct.stats, sizeof(sw->ct.stats));
 }
 
 json_t *

@@ -164,8 +164,9 @@ const struct call *sip_worker_call(const struct sip_worker *sw, uint64_t handle)
 /* JSON of one call (docs/calls.md), with its media streams attached later by the caller. */
 json_t *sip_call_json(const struct call *c, uint64_t handle, uint64_t now_ns);
 
-/* Add the per-worker counters of s into the "sip" JSON object (summing across workers). */
-void sip_stats_add(struct sip_stats *sum, const struct sip_stats *s);
+/* Add a worker's SIP counters and call-table counters into the sums (for the JSON). */
+void sip_stats_add(struct sip_stats *sum, struct call_table_stats *cts,
+		const struct sip_worker *sw);
 json_t *sip_stats_json(const struct sip_stats *sum, const struct call_table_stats *cts);
 
 #endif /* SIP_WORKER_H */

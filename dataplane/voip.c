@@ -13,6 +13,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
+#include "dp_stats.h"
 #include "app_detect.h"
 #include "media_expect.h"
 #include "sig_db.h"
@@ -289,6 +290,21 @@ media_packet(struct dp_worker *w, struct flow_entry *e, uint8_t dir, const uint8
 	}
 }
 
+/* Sequence number and flag octet of a TCP packet's header (it may span mbuf segments). */
+static int
+tcp_seq_flags(const struct rte_mbuf *m, const struct pkt_meta *meta, uint32_t *seq,
+		uint8_t *flags)
+{
+	uint8_t hdr[14];
+	const uint8_t *t = rte_pktmbuf_read(m, meta->l4_off, sizeof(hdr), hdr);
+
+	if (t == NULL)
+		return -1;
+	*seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
+	*flags = t[13];
+	return 0;
+}
+
 /* Signalling 5-tuple of a packet as the call table records it. */
 static void
 sig_of(const struct pkt_meta *meta, struct call_sig *sig)
@@ -319,18 +335,16 @@ sip_packet(struct dp_worker *w, struct flow_entry *e, uint8_t dir, struct rte_mb
 		return;
 	}
 	if (meta->l4_proto == 6) {
-		uint8_t hdr[14];
-		const uint8_t *t = rte_pktmbuf_read(m, meta->l4_off, sizeof(hdr), hdr);
 		uint32_t seq;
+		uint8_t flags;
 
-		if (t == NULL)
+		if (tcp_seq_flags(m, meta, &seq, &flags) != 0)
 			return;
 		if (p == NULL && meta->payload_len > 0) {
 			sw->st.ctr[SIPW_CTR_UNREADABLE]++;
 			return;
 		}
-		seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
-		sip_worker_segment(sw, &e->app_ref, dir, seq, t[13], p, meta->payload_len, &sig,
+		sip_worker_segment(sw, &e->app_ref, dir, seq, flags, p, meta->payload_len, &sig,
 				now_ns);
 	}
 }
@@ -406,9 +420,8 @@ app_packet(struct dp_worker *w, struct flow_entry *e, uint8_t dir, struct rte_mb
 	struct voip_worker *vw = w->voip;
 	unsigned int cls = FLOW_APP_CLASS(e->app_class);
 	struct app_slot *a;
-	uint8_t hdr[8];
-	const uint8_t *t;
 	uint32_t len = meta->payload_len, seq;
+	uint8_t flags;
 	bool gap;
 
 	if (meta->l4_proto != 6 || !app_counted(cls))
@@ -428,10 +441,8 @@ app_packet(struct dp_worker *w, struct flow_entry *e, uint8_t dir, struct rte_mb
 	if (e->app_ref >= vw->apps_n || len == 0 || p == NULL)
 		return;
 	a = &vw->apps[e->app_ref];
-	t = rte_pktmbuf_read(m, meta->l4_off, sizeof(hdr), hdr);
-	if (t == NULL)
+	if (tcp_seq_flags(m, meta, &seq, &flags) != 0)
 		return;
-	seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
 	if (!app_segment(vw, a, dir, seq, &p, &len, &gap))
 		return;
 	if (cls == VPEP_CLASS_pop3) {
@@ -607,9 +618,15 @@ voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		 * signalling after all. One byte compared for anything else. */
 		if (meta->l4_proto != 17 || meta->payload_len < 16)
 			return;
+		{
+			uint8_t first;
+			const uint8_t *f = rte_pktmbuf_read(m, meta->payload_off, 1, &first);
+
+			if (f == NULL || *f < 'A' || *f > 'Z')
+				return;
+		}
 		p = payload_of(w, m, meta);
-		if (p == NULL || p[0] < 'A' || p[0] > 'Z' ||
-				!tcp_stream_sip_start(p, meta->payload_len))
+		if (p == NULL || !tcp_stream_sip_start(p, meta->payload_len))
 			return;
 		decide(e, VPEP_CLASS_sip);
 		w->voip->late_sip++;
@@ -668,15 +685,6 @@ voip_worker_finish(struct dp_worker *w)
 	}
 }
 
-static void
-endpoint_str(char *buf, size_t cap, uint8_t family, const uint8_t *addr, uint16_t port)
-{
-	char ip[INET6_ADDRSTRLEN];
-
-	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, ip, sizeof(ip));
-	snprintf(buf, cap, family == 6 ? "[%s]:%u" : "%s:%u", ip, port);
-}
-
 /* The call a media handle names, on whichever worker owns it. */
 static const struct call *
 call_of_handle(uint64_t handle)
@@ -720,8 +728,8 @@ stream_json(const struct media_stream_record *r)
 	char src[64], dst[64], ssrc[16];
 	json_t *o;
 
-	endpoint_str(src, sizeof(src), r->family, r->src, r->sport);
-	endpoint_str(dst, sizeof(dst), r->family, r->dst, r->dport);
+	dp_format_endpoint(src, sizeof(src), r->family, r->src, r->sport);
+	dp_format_endpoint(dst, sizeof(dst), r->family, r->dst, r->dport);
 	snprintf(ssrc, sizeof(ssrc), "0x%08X", r->rep.ssrc);
 	o = json_pack("{s:s, s:s, s:s, s:o, s:b, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 		      "s:I, s:f, s:f, s:f, s:o, s:f, s:f}",
@@ -772,7 +780,6 @@ voip_stats_json(json_t *doc)
 	json_t *pop3_o = json_object(), *http_o = json_object();
 	static struct sip_stats sip_sum;
 	struct call_table_stats cts;
-	size_t si;
 	struct voip_class_stats cs[VPEP_CLASS_MAX];
 	unsigned int i, c;
 
@@ -802,14 +809,7 @@ voip_stats_json(json_t *doc)
 			pop3.v[c] += vw->pop3.v[c];
 		for (c = 0; c < HTTP_MSG_CTR_MAX; c++)
 			http.v[c] += vw->http.v[c];
-		sip_stats_add(&sip_sum, &vw->sip->st);
-		{
-			const uint64_t *a = (const uint64_t *)&vw->sip->ct.stats;
-			uint64_t *b = (uint64_t *)&cts;
-
-			for (si = 0; si < sizeof(cts) / sizeof(uint64_t); si++)
-				b[si] += a[si];
-		}
+		sip_stats_add(&sip_sum, &cts, vw->sip);
 		for (j = 0; j < vw->sip->ct.capacity; j++) {
 			const struct call *cl = call_table_at(&vw->sip->ct, j);
 			uint64_t h;
