@@ -13,6 +13,7 @@
 
 #include "dp.h"
 #include "dp_stats.h"
+#include "endpoint_fmt.h"
 #include "voip.h"
 #include "worker.h"
 
@@ -148,18 +149,6 @@ workers_json(void)
 						(json_int_t)w->loops));
 	}
 	return a;
-}
-
-void
-dp_format_endpoint(char *buf, size_t cap, uint8_t family, const uint8_t *addr, uint16_t port)
-{
-	char ip[INET6_ADDRSTRLEN];
-
-	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, ip, sizeof(ip));
-	if (family == 6)
-		snprintf(buf, cap, "[%s]:%u", ip, port);
-	else
-		snprintf(buf, cap, "%s:%u", ip, port);
 }
 
 static json_t *

@@ -47,10 +47,6 @@ json_t *dp_stats_json(const struct dp_snapshot *s, const struct offline_capture 
 int dp_stats_write(const char *path, json_t *doc);
 
 /* Print the human-readable summary. */
-/* "a.b.c.d:port", or "[v6]:port" for family 6: how every endpoint appears in the JSON. */
-void dp_format_endpoint(char *buf, size_t cap, uint8_t family, const uint8_t *addr,
-		uint16_t port);
-
 void dp_stats_summary(FILE *f, const struct dp_snapshot *s, const struct offline_capture *cap,
 		double duration_s);
 

@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <rte_hash_crc.h>
 
-#include "dp_stats.h"
+#include "endpoint_fmt.h"
 #include "media_expect.h"
 #include "rtp_pt.h"
 #include "sdp_parse.h"

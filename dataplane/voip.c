@@ -13,7 +13,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
-#include "dp_stats.h"
+#include "endpoint_fmt.h"
 #include "app_detect.h"
 #include "media_expect.h"
 #include "sig_db.h"
