@@ -29,6 +29,7 @@
 #include "dp.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "policy.h"
 #include "voip.h"
 #include "dp_time.h"
 #include "offline.h"
@@ -352,6 +353,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "vpep-dataplane: error: %s\n", err);
 		goto out_eal;
 	}
+	dp.policy_on = dp.conf.policy_set;
+	if (dp.policy_on && policy_global_init(&dp.conf.policy, dp.conf.n_worker_lcores,
+				    dp.conf.sip.calls, (int)rte_socket_id(), err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpep-dataplane: error: %s\n", err);
+		goto out_eal;
+	}
 	for (i = 0; i < dp.conf.n_worker_lcores; i++) {
 		dp.workers[i] = worker_create(i, dp.conf.worker_lcores[i], err, sizeof(err));
 		if (dp.workers[i] == NULL) {
@@ -465,6 +472,8 @@ out_ports:
 out_workers:
 	for (i = 0; i < dp.n_workers; i++)
 		worker_free(dp.workers[i]);
+	if (dp.policy_on)
+		policy_global_free();
 	voip_global_free();
 	offline_cleanup(&cap);
 out_eal:
