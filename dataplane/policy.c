@@ -335,6 +335,64 @@ admit_treatment(const struct policy_conf *pc, const struct policy_rule *r, uint6
 		t->profile.type = METER_NONE;
 }
 
+/* Decide a call with the local rules into gt (verdict, rule, treatment). */
+static const struct policy_rule *
+decide_locally(const struct policy_conf *pc, const struct policy_call_facts *facts,
+		struct policy_gate *gt)
+{
+	const struct policy_rule *r = policy_rule_match(pc, facts);
+
+	if (r != NULL) {
+		gt->verdict = r->verdict;
+		gt->rule = (int32_t)r->index;
+		snprintf(gt->rule_name, sizeof(gt->rule_name), "%s", r->name);
+		gt->deny_signalling = r->deny_signalling;
+	} else {
+		gt->verdict = pc->default_verdict;
+		gt->rule = -1;
+		snprintf(gt->rule_name, sizeof(gt->rule_name), "default");
+		gt->deny_signalling = pc->gate.deny_signalling;
+	}
+	if (gt->verdict == POLICY_ADMIT)
+		admit_treatment(pc, r, facts->bandwidth_bps, &gt->t);
+	return r;
+}
+
+void
+policy_call_update(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
+		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns)
+{
+	struct policy_worker *pw = dp.workers[worker]->policy;
+	const struct policy_gate *cur = policy_call_gate(handle);
+	struct policy_call_facts facts = *f;
+	struct policy_gate *gt;
+
+	if (cur == NULL || cur->source != VPEP_IPC_SOURCE_CONFIG)
+		return;
+	gt = gate_new(handle);
+	if (gt == NULL) {
+		pw->adm.no_gate_memory++;
+		return;
+	}
+	facts.source_calls = 0;
+	if (src_family != 0) {
+		/* the count includes this call; the rules look at the others */
+		uint32_t n = sip_guard_calls_get(&g.guard, src_family, src_addr, now_ns / 1000000);
+
+		facts.source_calls = n > 0 ? n - 1 : 0;
+	}
+	gt->source = cur->source;
+	gt->gate_id = cur->gate_id;
+	decide_locally(pw->conf, &facts, gt);
+	if (gt->verdict == cur->verdict && gt->rule == cur->rule &&
+			memcmp(&gt->t, &cur->t, sizeof(gt->t)) == 0) {
+		rte_mempool_put(g.gate_pool, gt); /* nothing changed: meters keep their state */
+		return;
+	}
+	publish(worker, slot_of(handle), gt);
+	pw->adm.updated++;
+}
+
 int
 policy_call_admit(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
 		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns)
@@ -358,25 +416,15 @@ policy_call_admit(unsigned int worker, uint64_t handle, const struct policy_call
 			sip_guard_calls_add(&g.guard, src_family, src_addr, 1, now_ns / 1000000) : 0;
 	gt->source = VPEP_IPC_SOURCE_CONFIG;
 	gt->gate_id = __atomic_fetch_add(&g.next_gate_id, 1, __ATOMIC_RELAXED);
-	r = policy_rule_match(pc, &facts);
-	if (r != NULL) {
-		gt->verdict = r->verdict;
-		gt->rule = (int32_t)r->index;
-		snprintf(gt->rule_name, sizeof(gt->rule_name), "%s", r->name);
-		gt->deny_signalling = r->deny_signalling;
+	r = decide_locally(pc, &facts, gt);
+	if (r != NULL)
 		pw->adm.by_rule[r->index]++;
-	} else {
-		gt->verdict = pc->default_verdict;
-		snprintf(gt->rule_name, sizeof(gt->rule_name), "default");
-		gt->deny_signalling = pc->gate.deny_signalling;
+	else
 		pw->adm.by_default++;
-	}
-	if (gt->verdict == POLICY_ADMIT) {
-		admit_treatment(pc, r, f->bandwidth_bps, &gt->t);
+	if (gt->verdict == POLICY_ADMIT)
 		pw->adm.admitted++;
-	} else {
+	else
 		pw->adm.denied++;
-	}
 	publish(worker, s, gt);
 	return gt->verdict;
 }
@@ -772,7 +820,8 @@ policy_stats_json(void)
 	}
 	json_object_set_new(o, "gates_active", json_integer((json_int_t)nact));
 	json_object_set_new(o, "gates", jg);
-	ja = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "events", (json_int_t)adm.events,
+	ja = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "events", (json_int_t)adm.events,
+			"updated", (json_int_t)adm.updated,
 			"admitted", (json_int_t)adm.admitted, "denied", (json_int_t)adm.denied,
 			"by_default", (json_int_t)adm.by_default, "pending", (json_int_t)adm.pending,
 			"decisions", (json_int_t)adm.decisions, "decisions_stale",

@@ -78,6 +78,7 @@ struct policy_admission_ctr {
 	uint64_t decisions;	/* control-plane decisions applied */
 	uint64_t decisions_stale; /* decisions for calls no longer there */
 	uint64_t released;
+	uint64_t updated;	/* gates decided again after an answer or re-offer */
 	uint64_t no_gate_memory;
 	uint64_t by_rule[POLICY_RULES_MAX];
 };
@@ -130,6 +131,12 @@ int policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbu
  * src: the caller's signalling address. Returns the verdict (0 = pending).
  */
 int policy_call_admit(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
+		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns);
+
+/* New media for a call already admitted (answer, re-INVITE): a gate the local rules decided
+ * is decided again with the new facts and republished when it changed; a control-plane
+ * decision stays as it is. */
+void policy_call_update(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
 		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns);
 
 /* The call is gone (its media withdrawn): unpublish its gate, release its source count. */

@@ -252,6 +252,14 @@ sip_guard_calls_add(struct sip_guard *g, uint8_t family, const uint8_t *addr, in
 }
 
 uint32_t
+sip_guard_calls_get(struct sip_guard *g, uint8_t family, const uint8_t *addr, uint64_t now_ms)
+{
+	struct sip_guard_entry *e = entry_of(g, family, addr, now_ms, false);
+
+	return e != NULL ? (uint32_t)LD(&e->window) : 0;
+}
+
+uint32_t
 sip_guard_blocked_count(const struct sip_guard *g, uint64_t now_ms)
 {
 	uint32_t i, n = 0, total = (g->sets_mask + 1) * SIP_GUARD_WAYS;

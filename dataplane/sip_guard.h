@@ -93,6 +93,10 @@ bool sip_guard_blocked(struct sip_guard *g, uint8_t family, const uint8_t *addr,
 uint32_t sip_guard_calls_add(struct sip_guard *g, uint8_t family, const uint8_t *addr,
 		int delta, uint64_t now_ms);
 
+/* Active calls from a source (0 when unknown). */
+uint32_t sip_guard_calls_get(struct sip_guard *g, uint8_t family, const uint8_t *addr,
+		uint64_t now_ms);
+
 /* Entries currently on the blocklist (a scan: for the stats, not the fast path). */
 uint32_t sip_guard_blocked_count(const struct sip_guard *g, uint64_t now_ms);
 

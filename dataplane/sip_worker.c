@@ -198,8 +198,10 @@ admit_note(struct admit_facts *af, const struct call_expect *e, const struct med
 				break;
 		if (k == af->n_codecs && af->n_codecs < RTE_DIM(af->codecs))
 			memcpy(af->codecs[af->n_codecs++], info->pt[j].name, 16);
-		if (bps == 0)
-			bps = policy_codec_bps(info->pt[j].name, info->pt[j].clock, e->key.family);
+		/* an offer lists alternatives: size for the most demanding until the answer
+		 * (published next) narrows the list */
+		bps = RTE_MAX(bps, policy_codec_bps(info->pt[j].name, info->pt[j].clock,
+					   e->key.family));
 	}
 	if (bps == 0)
 		bps = info->is_video ? pc->gate.video_bps : pc->gate.unknown_codec_bps;
@@ -220,8 +222,6 @@ admit_call(struct sip_worker *sw, struct call_ref ref, const struct admit_facts 
 	if (c == NULL || ref.slot >= sw->ct.capacity)
 		return;
 	sg = &sw->gates[ref.slot];
-	if (sg->handle == h)
-		return; /* admitted when its media first appeared */
 	for (i = 0; i < CALL_MAX_MEDIA; i++)
 		bps += af->bps[i];
 	memset(&f, 0, sizeof(f));
@@ -230,6 +230,11 @@ admit_call(struct sip_worker *sw, struct call_ref ref, const struct admit_facts 
 	f.codecs = (const char(*)[16])af->codecs;
 	f.n_codecs = af->n_codecs;
 	f.bandwidth_bps = bps;
+	if (sg->handle == h) {
+		/* an answer or a re-offer changed the media: resize a locally decided gate */
+		policy_call_update(sw->worker_id, h, &f, sg->family, sg->addr, now_ns);
+		return;
+	}
 	sg->family = c->sig.family;
 	memcpy(sg->addr, c->sig.src, 16);
 	if (policy_call_admit(sw->worker_id, h, &f, sg->family, sg->addr, now_ns) >= 0)
@@ -341,7 +346,7 @@ handle_message(struct sip_worker *sw, const uint8_t *buf, const struct sip_msg *
 	struct call_ref ref = { 0, 0 };
 
 	count_message(sw, msg);
-	if (msg->kind == SIP_KIND_REQUEST && sig->family != 0) {
+	if (dp.policy_on && msg->kind == SIP_KIND_REQUEST && sig->family != 0) {
 		bool sweep = msg->method == SIP_METHOD_REGISTER || msg->method == SIP_METHOD_OPTIONS;
 		const uint8_t *user = NULL;
 		uint32_t user_len = 0;
