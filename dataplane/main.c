@@ -54,6 +54,39 @@ struct options {
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+static void
+on_sighup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+/* SIGHUP: read the policy file again; a policy that fails validation changes nothing. */
+static void
+reload_policy(void)
+{
+	static struct policy_conf pc; /* large: not on the control thread's stack */
+	char err[1024];
+	int rc;
+
+	reload_requested = 0;
+	if (!dp.policy_on || dp.conf.policy_file[0] == '\0') {
+		LOG(WARNING, "SIGHUP: no policy file configured (\"policy\": \"FILE\"): nothing to reload");
+		return;
+	}
+	if (dp_policy_load_file(dp.conf.policy_file, &pc, err, sizeof(err)) != 0) {
+		LOG(ERR, "policy reload refused, the previous policy stays: %s", err);
+		return;
+	}
+	rc = policy_reload(&pc);
+	if (rc != 0)
+		LOG(ERR, "policy reload refused: %s", rc == -ENOTSUP ?
+				"protection.sip_rate.sources changed (needs a restart)" : strerror(-rc));
+	else
+		LOG(INFO, "policy reloaded from %s (%u rules)", dp.conf.policy_file, pc.n_rules);
+}
 
 static void
 on_signal(int sig)
@@ -378,6 +411,7 @@ main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_sighup);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < dp.n_workers; i++)
 		rte_eal_remote_launch(worker_main, dp.workers[i], dp.workers[i]->lcore_id);
@@ -388,6 +422,8 @@ main(int argc, char **argv)
 
 		rte_delay_us_sleep(dp.offline ? 1000 : 10000);
 		now = seconds_since(&t0);
+		if (reload_requested)
+			reload_policy();
 		if (dp.offline && dp_ports_offline_done())
 			break;
 		if (o.duration > 0 && now >= o.duration)
