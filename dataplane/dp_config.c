@@ -410,6 +410,7 @@ dp_policy_load_file(const char *file, struct policy_conf *pc, char *err, size_t 
 		cfg_free(&cf);
 		return -EINVAL;
 	}
+	snprintf(cf.root_path, sizeof(cf.root_path), "policy");
 	rc = policy_conf_load(&cf, cf.root, "policy", pc);
 	if (rc != 0)
 		snprintf(err, err_len, "%s", cf.err);

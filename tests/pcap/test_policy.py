@@ -18,9 +18,11 @@ One worker, so results do not depend on scheduling."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpeptest as vt  # noqa: E402
@@ -262,6 +264,55 @@ def check_bad_policy(c, tmp):
            r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "(no stderr)")
 
 
+def check_reload(c, tmp):
+    """SIGHUP re-reads a policy file: a bad file is refused (the old policy stays), a good one
+    takes over while traffic flows."""
+    pcap, _ = generate(tmp, "reload", ["--calls", "2", "--seed", "4"])
+    pol = os.path.join(tmp, "reload-policy.json")
+    with open(pol, "w", encoding="utf-8") as f:
+        json.dump({"classes": {"sip": {"dscp": 24}}}, f)
+    cfg = os.path.join(tmp, "reload.json")
+    with open(cfg, "w", encoding="utf-8") as f:
+        json.dump({"mode": "inline", "policy": pol,
+                   "ports": [{"name": "in", "device": "net_pcap_rl,rx_pcap=%s,infinite_rx=1" %
+                              pcap}, {"name": "out", "device": "net_null_rl"}],
+                   "pairs": [["in", "out"]]}, f)
+    stats = os.path.join(tmp, "reload-stats.json")
+    p = subprocess.Popen([vt.DATAPLANE] + vt.EAL + ["-l", "0-1", "--", "--config", cfg,
+                                                    "--stats-json", stats],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        with open(pol, "w", encoding="utf-8") as f:
+            f.write('{"classes": {"sip": {"dscp": 99}}}')  # the key "dscp" is at 1:22
+        p.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        with open(pol, "w", encoding="utf-8") as f:
+            json.dump({"classes": {"sip": {"dscp": 26}}}, f)
+        p.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        c.true("reload: still running after two SIGHUPs", p.poll() is None)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+    c.eq("reload: exit code", p.returncode, 0)
+    c.true("reload: the bad policy was refused, naming file, line, column and key",
+           "policy reload refused" in err and
+           "reload-policy.json:1:22: policy.classes.sip.dscp" in err, err[-400:])
+    c.true("reload: the good policy was loaded", "policy reloaded from" in err, err[-400:])
+    if os.path.exists(stats):
+        with open(stats, encoding="utf-8") as f:
+            s = json.load(f)
+        c.eq("reload: SIP class mark after the reload", s["policy"]["classes"]["sip"]["dscp"], 26)
+        c.true("reload: traffic flowed", s["rx_packets"] > 1000, str(s["rx_packets"]))
+        vt.check_run_health(c, vt.Run(p.returncode, s, "", err, None))
+    else:
+        c.true("reload: final statistics written", False)
+
+
 def main():
     vt.need("tshark")
     c = vt.Checks("policy")
@@ -271,6 +322,7 @@ def main():
     check_policing(c, tmp)
     check_sweep(c, tmp)
     check_bad_policy(c, tmp)
+    check_reload(c, tmp)
     c.done()
 
 
