@@ -423,7 +423,7 @@ load_root(struct cfg *cf, struct dp_config *c)
 {
 	static const char *const keys[] = { "mode", "ports", "pairs", "workers", "mempool",
 		"flows", "reassembly", "classification", "sip", "media", "mos", "malformed", "ipv4_checksum",
-		"stats", "policy", NULL };
+		"stats", "policy", "ipc", NULL };
 	static const char *const modes[] = { "inline", "monitor", NULL };
 	static const char *const malformed[] = { "drop", "forward", NULL };
 	static const char *const cksum[] = { "auto", "verify", "ignore", NULL };
@@ -487,6 +487,18 @@ load_root(struct cfg *cf, struct dp_config *c)
 	c->ipv4_checksum = (enum dp_cksum_policy)e;
 	if (cfg_object(cf, root, "", "stats", &o) || (o != NULL && load_stats(cf, c, o)))
 		return -EINVAL;
+	if (cfg_object(cf, root, "", "ipc", &o))
+		return -EINVAL;
+	if (o != NULL) {
+		static const char *const ikeys[] = { "socket", NULL };
+
+		if (cfg_only_keys(cf, o, "ipc", ikeys) ||
+				cfg_string(cf, o, "ipc", "socket", 1, c->ipc_socket,
+						sizeof(c->ipc_socket)))
+			return -EINVAL;
+		if (c->ipc_socket[0] != '/')
+			return cfg_error(cf, "ipc.socket", "give an absolute path");
+	}
 	o = json_object_get(root, "policy");
 	if (o != NULL) {
 		c->policy_set = true;

@@ -95,6 +95,7 @@ struct dp_config {
 	uint32_t stats_interval_ms;
 	uint32_t stats_flows_max;   /* flows listed in the stats JSON (0 = none) */
 
+	char ipc_socket[108];       /* "ipc": {"socket": PATH}; empty: no vpep-ctrl link */
 	bool policy_set;            /* "policy" given: enforcement on */
 	char policy_file[4096];     /* "policy": "FILE" (reloadable), empty when inline */
 	struct policy_conf policy;

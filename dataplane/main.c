@@ -29,6 +29,7 @@
 #include "dp.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "dp_ipc.h"
 #include "policy.h"
 #include "voip.h"
 #include "dp_time.h"
@@ -55,6 +56,27 @@ struct options {
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+static struct timespec t_start;
+
+/* STATS_REQ on the vpep-ctrl link: the same document --stats-json writes, at this moment. */
+static char *
+ipc_stats_json(void)
+{
+	struct dp_snapshot snap;
+	struct timespec now;
+	json_t *doc;
+	char *text;
+
+	dp_stats_snapshot(&snap);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	doc = dp_stats_json(&snap, NULL, NULL, (double)(now.tv_sec - t_start.tv_sec) +
+			(double)(now.tv_nsec - t_start.tv_nsec) / 1e9, dp.conf.stats_flows_max);
+	if (doc == NULL)
+		return NULL;
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return text;
+}
 
 static void
 on_sighup(int sig)
@@ -409,10 +431,16 @@ main(int argc, char **argv)
 			dp.n_workers == 1 ? "single-worker" : dp.rss_dispatch ? "rss" : "software",
 			dp.pool->size);
 
+	if (dp.conf.ipc_socket[0] != '\0' &&
+			dp_ipc_init(dp.conf.ipc_socket, dp.n_workers, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpep-dataplane: error: %s\n", err);
+		goto out_ports;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_sighup);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t_start = t0;
 	for (i = 0; i < dp.n_workers; i++)
 		rte_eal_remote_launch(worker_main, dp.workers[i], dp.workers[i]->lcore_id);
 
@@ -420,7 +448,12 @@ main(int argc, char **argv)
 	while (!stop_requested) {
 		double now;
 
-		rte_delay_us_sleep(dp.offline ? 1000 : 10000);
+		/* with the vpep-ctrl link the wait is a poll() that wakes for its messages and
+		 * for worker events, so a decision's round trip costs no sleeping period */
+		if (dp.conf.ipc_socket[0] != '\0')
+			dp_ipc_poll(dp.offline ? 1000 : 10000, ipc_stats_json);
+		else
+			rte_delay_us_sleep(dp.offline ? 1000 : 10000);
 		now = seconds_since(&t0);
 		if (reload_requested)
 			reload_policy();
@@ -508,6 +541,7 @@ out_ports:
 out_workers:
 	for (i = 0; i < dp.n_workers; i++)
 		worker_free(dp.workers[i]);
+	dp_ipc_free();
 	if (dp.policy_on)
 		policy_global_free();
 	voip_global_free();

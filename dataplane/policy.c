@@ -14,6 +14,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
+#include "dp_ipc.h"
 #include "dscp.h"
 #include "flow_table.h"
 #include "media_expect.h"
@@ -246,6 +247,7 @@ policy_loop(struct dp_worker *w)
 		meters_restart(pw, w->now_ns);
 	}
 	rte_rcu_qsbr_dq_reclaim(pw->dq, 64, NULL, NULL, NULL);
+	dp_ipc_worker_ops(w);
 }
 
 /* ---- gates ---- */
@@ -360,15 +362,24 @@ decide_locally(const struct policy_conf *pc, const struct policy_call_facts *fac
 
 void
 policy_call_update(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
-		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns)
+		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns,
+		struct vpep_ipc_admission *ev)
 {
 	struct policy_worker *pw = dp.workers[worker]->policy;
 	const struct policy_gate *cur = policy_call_gate(handle);
 	struct policy_call_facts facts = *f;
 	struct policy_gate *gt;
 
-	if (cur == NULL || cur->source != VPEP_IPC_SOURCE_CONFIG)
+	if (cur == NULL)
 		return;
+	if (cur->source != VPEP_IPC_SOURCE_CONFIG) {
+		/* the control plane decided (or is deciding): tell it the media changed */
+		ev->call_handle = handle;
+		ev->flags |= VPEP_IPC_ADM_UPDATE;
+		ev->gate_id = cur->gate_id;
+		dp_ipc_admission(ev);
+		return;
+	}
 	gt = gate_new(handle);
 	if (gt == NULL) {
 		pw->adm.no_gate_memory++;
@@ -383,6 +394,7 @@ policy_call_update(unsigned int worker, uint64_t handle, const struct policy_cal
 	}
 	gt->source = cur->source;
 	gt->gate_id = cur->gate_id;
+	gt->bandwidth_bps = f->bandwidth_bps;
 	decide_locally(pw->conf, &facts, gt);
 	if (gt->verdict == cur->verdict && gt->rule == cur->rule &&
 			memcmp(&gt->t, &cur->t, sizeof(gt->t)) == 0) {
@@ -395,7 +407,8 @@ policy_call_update(unsigned int worker, uint64_t handle, const struct policy_cal
 
 int
 policy_call_admit(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
-		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns)
+		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns,
+		struct vpep_ipc_admission *ev)
 {
 	struct policy_worker *pw = dp.workers[worker]->policy;
 	const struct policy_conf *pc = pw->conf;
@@ -414,6 +427,18 @@ policy_call_admit(unsigned int worker, uint64_t handle, const struct policy_call
 	}
 	facts.source_calls = src_family != 0 ?
 			sip_guard_calls_add(&g.guard, src_family, src_addr, 1, now_ns / 1000000) : 0;
+	ev->call_handle = handle;
+	gt->bandwidth_bps = f->bandwidth_bps;
+	if (dp_ipc_attached() && !pc->local_rules) {
+		/* vpep-ctrl decides: the call waits (class treatment or hold) for its DECISION */
+		gt->source = VPEP_IPC_SOURCE_COPS;
+		gt->verdict = 0;
+		snprintf(gt->rule_name, sizeof(gt->rule_name), "pending");
+		pw->adm.pending++;
+		publish(worker, s, gt);
+		dp_ipc_admission(ev);
+		return 0;
+	}
 	gt->source = VPEP_IPC_SOURCE_CONFIG;
 	gt->gate_id = __atomic_fetch_add(&g.next_gate_id, 1, __ATOMIC_RELAXED);
 	r = decide_locally(pc, &facts, gt);
@@ -426,12 +451,16 @@ policy_call_admit(unsigned int worker, uint64_t handle, const struct policy_call
 	else
 		pw->adm.denied++;
 	publish(worker, s, gt);
+	ev->flags |= VPEP_IPC_ADM_DECIDED;
+	ev->gate_id = gt->gate_id;
+	ev->verdict = gt->verdict == POLICY_ADMIT ? VPEP_IPC_VERDICT_ADMIT : VPEP_IPC_VERDICT_DENY;
+	dp_ipc_admission(ev); /* for the record: vpep-ctrl learns what the local rules did */
 	return gt->verdict;
 }
 
 void
 policy_call_release(unsigned int worker, uint64_t handle, uint8_t src_family,
-		const uint8_t *src_addr, uint64_t now_ns)
+		const uint8_t *src_addr, uint64_t now_ns, struct vpep_ipc_call_end *ev)
 {
 	struct policy_worker *pw = dp.workers[worker]->policy;
 	int64_t s = slot_of(handle);
@@ -444,8 +473,65 @@ policy_call_release(unsigned int worker, uint64_t handle, uint8_t src_family,
 		return;
 	if (src_family != 0)
 		sip_guard_calls_add(&g.guard, src_family, src_addr, -1, now_ns / 1000000);
+	ev->call_handle = handle;
+	ev->gate_id = gt->gate_id;
 	publish(worker, s, NULL);
 	pw->adm.released++;
+	dp_ipc_call_end(ev);
+}
+
+int
+policy_gate_report(unsigned int worker, uint32_t slot, uint64_t *handle,
+		struct vpep_ipc_admission *a, struct vpep_ipc_gate_state *gs)
+{
+	const struct policy_gate *gt;
+	const struct call *c;
+	uint64_t i = (uint64_t)worker * g.calls + slot;
+	unsigned int w, col;
+
+	if (g.gates == NULL || worker >= g.n_workers || slot >= g.calls)
+		return -ENOENT;
+	gt = __atomic_load_n(&g.gates[i], __ATOMIC_ACQUIRE);
+	if (gt == NULL)
+		return -ENOENT;
+	*handle = gt->call;
+	memset(a, 0, sizeof(*a));
+	memset(gs, 0, sizeof(*gs));
+	a->call_handle = gt->call;
+	a->flags = VPEP_IPC_ADM_RESYNC | (gt->verdict != 0 ? VPEP_IPC_ADM_DECIDED : 0);
+	a->gate_id = gt->gate_id;
+	a->verdict = gt->verdict == POLICY_ADMIT ? VPEP_IPC_VERDICT_ADMIT :
+		     gt->verdict == POLICY_DENY ? VPEP_IPC_VERDICT_DENY : 0;
+	c = sip_worker_call(dp.workers[worker]->voip->sip, gt->call);
+	if (c != NULL) {
+		snprintf(a->call_id, sizeof(a->call_id), "%s", c->call_id);
+		snprintf(a->from_uri, sizeof(a->from_uri), "%s", c->from);
+		snprintf(a->to_uri, sizeof(a->to_uri), "%s", c->to);
+	}
+	gs->call_handle = gt->call;
+	gs->gate.gate_id = gt->gate_id;
+	gs->gate.verdict = a->verdict;
+	gs->gate.dscp = gt->t.dscp;
+	gs->gate.source = gt->source;
+	gs->gate.dir = VPEP_IPC_DIR_UPSTREAM | VPEP_IPC_DIR_DOWNSTREAM;
+	gs->gate.meter.type = gt->t.profile.type;
+	gs->gate.meter.cir = gt->t.meter.cir;
+	gs->gate.meter.pir = gt->t.meter.pir;
+	gs->gate.meter.cbs = gt->t.meter.cbs;
+	gs->gate.meter.pbs = gt->t.meter.pbs;
+	memcpy(gs->gate.rule, gt->rule_name, sizeof(gs->gate.rule) - 1);
+	for (w = 0; w < dp.n_workers; w++) {
+		const struct policy_gate_ctr *gc = &dp.workers[w]->policy->gate_ctr[i];
+
+		if (gc->version != gt->version)
+			continue;
+		gs->green_packets += gc->packets[METER_GREEN];
+		gs->yellow_packets += gc->packets[METER_YELLOW];
+		gs->red_packets += gc->packets[METER_RED];
+		gs->dropped_packets += gc->dropped;
+		(void)col;
+	}
+	return 0;
 }
 
 int
@@ -478,7 +564,10 @@ policy_call_decide(unsigned int worker, uint64_t handle, const struct vpep_ipc_d
 	gt->verdict = d->verdict == VPEP_IPC_VERDICT_ADMIT ? POLICY_ADMIT : POLICY_DENY;
 	gt->deny_signalling = d->deny_signalling;
 	memcpy(gt->rule_name, d->rule, sizeof(gt->rule_name) - 1);
+	gt->bandwidth_bps = cur->bandwidth_bps;
 	gt->t = cur->t;
+	if (cur->verdict != POLICY_ADMIT)
+		admit_treatment(pw->conf, NULL, cur->bandwidth_bps, &gt->t);
 	if (d->dscp != VPEP_IPC_DSCP_KEEP)
 		gt->t.dscp = d->dscp;
 	if (d->meter.type != VPEP_IPC_METER_NONE || d->meter.cir != 0) {
@@ -605,7 +694,7 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 			mark(m, meta, dscp, cc);
 			return 0;
 		}
-		if (gt == NULL && pc->pending == POLICY_PENDING_HOLD) {
+		if ((gt == NULL || gt->verdict == 0) && pc->pending == POLICY_PENDING_HOLD) {
 			cc->dropped++;
 			return VPEP_CTR_policy_held;
 		}

@@ -31,6 +31,9 @@ struct dp_worker;
 struct rte_mbuf;
 struct pkt_meta;
 struct vpep_ipc_decision;
+struct vpep_ipc_admission;
+struct vpep_ipc_call_end;
+struct vpep_ipc_gate_state;
 
 /* A published gate. Immutable after publication. */
 struct policy_gate {
@@ -42,6 +45,7 @@ struct policy_gate {
 	uint8_t deny_signalling;
 	uint8_t pad;
 	int32_t rule;		/* index of the local rule that decided, -1 otherwise */
+	uint64_t bandwidth_bps;	/* what the call's codecs need, per direction */
 	char rule_name[POLICY_NAME_MAX];
 	struct policy_treatment t;
 };
@@ -131,17 +135,24 @@ int policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbu
  * src: the caller's signalling address. Returns the verdict (0 = pending).
  */
 int policy_call_admit(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
-		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns);
+		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns,
+		struct vpep_ipc_admission *ev);
 
 /* New media for a call already admitted (answer, re-INVITE): a gate the local rules decided
  * is decided again with the new facts and republished when it changed; a control-plane
  * decision stays as it is. */
 void policy_call_update(unsigned int worker, uint64_t handle, const struct policy_call_facts *f,
-		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns);
+		uint8_t src_family, const uint8_t *src_addr, uint64_t now_ns,
+		struct vpep_ipc_admission *ev);
 
 /* The call is gone (its media withdrawn): unpublish its gate, release its source count. */
 void policy_call_release(unsigned int worker, uint64_t handle, uint8_t src_family,
-		const uint8_t *src_addr, uint64_t now_ns);
+		const uint8_t *src_addr, uint64_t now_ns, struct vpep_ipc_call_end *ev);
+
+/* Resync (control thread): the gate in (worker, call slot) as the link reports it. 0, or
+ * -ENOENT when the slot has none. Reads racily what workers write: a row may be stale. */
+int policy_gate_report(unsigned int worker, uint32_t slot, uint64_t *handle,
+		struct vpep_ipc_admission *a, struct vpep_ipc_gate_state *gs);
 
 /* The gate of a call, or NULL (workers, inside their RCU read side). */
 const struct policy_gate *policy_call_gate(uint64_t handle);

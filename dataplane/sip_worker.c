@@ -16,6 +16,7 @@
 #include "sdp_parse.h"
 #include "dp.h"
 #include "policy.h"
+#include "vpep_ipc.h"
 #include "sip_worker.h"
 
 /* Timers run at most this often; expectations are withdrawn within this of their linger. */
@@ -210,6 +211,68 @@ admit_note(struct admit_facts *af, const struct call_expect *e, const struct med
 }
 
 static void
+ipc_addr(struct vpep_ipc_addr *a, uint8_t family, const uint8_t *addr)
+{
+	memset(a, 0, sizeof(*a));
+	if (family != CALL_AF_IP4 && family != CALL_AF_IP6)
+		return;
+	a->family = family;
+	a->prefix_len = family == CALL_AF_IP4 ? 32 : 128;
+	memcpy(a->addr, addr, family == CALL_AF_IP4 ? 4 : 16);
+}
+
+/* The link's admission event for a call: identities, and per m= line both sides' RTP and
+ * RTCP endpoints with the first codec (include/vpep_ipc.h). */
+static void
+admission_event(struct vpep_ipc_admission *ev, const struct call *c, const struct admit_facts *af)
+{
+	unsigned int i, n;
+
+	memset(ev, 0, sizeof(*ev));
+	if (c->sig.l4proto == 6)
+		ev->flags |= VPEP_IPC_ADM_TCP;
+	ipc_addr(&ev->caller_addr, c->sig.family, c->sig.src);
+	snprintf(ev->call_id, sizeof(ev->call_id), "%s", c->call_id);
+	snprintf(ev->from_uri, sizeof(ev->from_uri), "%s", c->from);
+	snprintf(ev->to_uri, sizeof(ev->to_uri), "%s", c->to);
+	n = c->nmedia;
+	if (c->oa_pending && c->oa_nmedia > n)
+		n = c->oa_nmedia;
+	for (i = 0; i < n && i < CALL_MAX_MEDIA && ev->n_media < VPEP_IPC_MAX_MEDIA; i++) {
+		const struct call_media_side *o = &c->media[i].side[CALL_SIDE_CALLER];
+		const struct call_media_side *a = &c->media[i].side[CALL_SIDE_CALLEE];
+		struct vpep_ipc_media *m = &ev->media[ev->n_media];
+
+		/* an offer not answered yet is only in the pending list */
+		if (c->oa_pending && i < c->oa_nmedia) {
+			if (c->oa_side == CALL_SIDE_CALLER && !(o->flags & CALL_MS_PRESENT))
+				o = &c->pending[i];
+			else if (c->oa_side == CALL_SIDE_CALLEE && !(a->flags & CALL_MS_PRESENT))
+				a = &c->pending[i];
+		}
+
+		if (!(o->flags & CALL_MS_PRESENT) && !(a->flags & CALL_MS_PRESENT))
+			continue;
+		ipc_addr(&m->offer_addr, o->family, o->addr);
+		ipc_addr(&m->answer_addr, a->family, a->addr);
+		m->offer_port = o->port;
+		m->answer_port = a->port;
+		m->offer_rtcp_port = c->media[i].rtcp_mux ? o->port : o->rtcp_port;
+		m->answer_rtcp_port = c->media[i].rtcp_mux ? a->port : a->rtcp_port;
+		m->media_type = o->type == SDP_MEDIA_VIDEO || a->type == SDP_MEDIA_VIDEO ?
+				VPEP_IPC_MEDIA_VIDEO : o->type == SDP_MEDIA_AUDIO ||
+				a->type == SDP_MEDIA_AUDIO ? VPEP_IPC_MEDIA_AUDIO : VPEP_IPC_MEDIA_OTHER;
+		m->payload_type = a->npt > 0 ? a->pt[0] : o->npt > 0 ? o->pt[0] : 0;
+		m->clock_rate = a->npt > 0 ? a->clock[0] : o->npt > 0 ? o->clock[0] : 0;
+		m->bandwidth_bps = (uint32_t)RTE_MIN(af->bps[i < CALL_MAX_MEDIA ? i : 0],
+				(uint64_t)UINT32_MAX);
+		if (i < af->n_codecs)
+			memcpy(m->codec, af->codecs[i], sizeof(m->codec) - 1);
+		ev->n_media++;
+	}
+}
+
+static void
 admit_call(struct sip_worker *sw, struct call_ref ref, const struct admit_facts *af,
 		uint64_t now_ns)
 {
@@ -230,14 +293,17 @@ admit_call(struct sip_worker *sw, struct call_ref ref, const struct admit_facts 
 	f.codecs = (const char(*)[16])af->codecs;
 	f.n_codecs = af->n_codecs;
 	f.bandwidth_bps = bps;
+	admission_event(&sw->adm_ev, c, af);
 	if (sg->handle == h) {
 		/* an answer or a re-offer changed the media: resize a locally decided gate */
-		policy_call_update(sw->worker_id, h, &f, sg->family, sg->addr, now_ns);
+		policy_call_update(sw->worker_id, h, &f, sg->family, sg->addr, now_ns, &sw->adm_ev);
 		return;
 	}
 	sg->family = c->sig.family;
 	memcpy(sg->addr, c->sig.src, 16);
-	if (policy_call_admit(sw->worker_id, h, &f, sg->family, sg->addr, now_ns) >= 0)
+	sg->start_ns = now_ns;
+	if (policy_call_admit(sw->worker_id, h, &f, sg->family, sg->addr, now_ns,
+			    &sw->adm_ev) >= 0)
 		sg->handle = h;
 }
 
@@ -257,7 +323,18 @@ release_call(struct sip_worker *sw, struct call_ref ref, uint64_t now_ns)
 	c = call_table_get(&sw->ct, ref);
 	if (c != NULL && c->state != CALL_S_TERMINATED)
 		return; /* a re-offer moved the media; the call goes on */
-	policy_call_release(sw->worker_id, h, sg->family, sg->addr, now_ns);
+	{
+		struct vpep_ipc_call_end ev;
+
+		memset(&ev, 0, sizeof(ev));
+		if (c != NULL) {
+			ev.reason = c->reason;
+			snprintf(ev.call_id, sizeof(ev.call_id), "%s", c->call_id);
+			ev.duration_ms = (uint32_t)RTE_MIN(call_duration_ns(c, now_ns) / 1000000,
+					(uint64_t)UINT32_MAX);
+		}
+		policy_call_release(sw->worker_id, h, sg->family, sg->addr, now_ns, &ev);
+	}
 	sg->handle = 0;
 }
 

@@ -29,6 +29,7 @@
 #include "call_table.h"
 #include "sip_parse.h"
 #include "tcp_stream.h"
+#include "vpep_ipc.h"
 
 /* Counters besides the per-method, per-code and per-error arrays; second column: JSON name. */
 #define SIPW_CTR_LIST(X)                                                                           \
@@ -80,6 +81,7 @@ struct sip_conf {
 /* A call this worker admitted to policy (policy_call_admit): released with its media. */
 struct sip_call_gate {
 	uint64_t handle; /* 0: none */
+	uint64_t start_ns;
 	uint8_t family;  /* caller's signalling address (per-source call counts) */
 	uint8_t addr[16];
 };
@@ -97,6 +99,7 @@ struct sip_worker {
 	struct sip_stats st;
 	uint8_t hint;           /* enum policy_sip_hint for the packet being handled */
 	struct sip_call_gate *gates; /* per call slot: the call admitted to policy, if any */
+	struct vpep_ipc_admission adm_ev; /* scratch: the admission event being built */
 	struct call_update upd; /* scratch, a few KiB: one message's changes */
 	struct sip_msg msg;     /* scratch */
 	struct sdp_session sdp; /* scratch */
