@@ -354,7 +354,7 @@ resync(void)
 	unsigned int w;
 
 	ipc.st.resyncs++;
-	for (w = 0; w < ipc.n_workers; w++) {
+	for (w = 0; dp.policy_on && w < ipc.n_workers; w++) {
 		uint32_t slot;
 
 		for (slot = 0; slot < dp.conf.sip.calls; slot++) {
@@ -369,6 +369,14 @@ resync(void)
 			done.calls++;
 			done.gates++;
 		}
+	}
+	for (w = 0;; w++) {
+		struct vpep_ipc_gate_state gs;
+
+		if (!dp.policy_on || policy_pgate_report(w, &gs) != 0)
+			break;
+		send_msg(VPEP_IPC_GATE_STATE, ++ipc.seq, &gs, sizeof(gs));
+		done.gates++;
 	}
 	send_msg(VPEP_IPC_RESYNC_DONE, ++ipc.seq, &done, sizeof(done));
 }
@@ -410,11 +418,26 @@ handle(const struct vpep_ipc_hdr *h, const uint8_t *body, char *(*stats_json)(vo
 		}
 		break;
 	}
-	case VPEP_IPC_GATE_SET:
-	case VPEP_IPC_GATE_DELETE:
-		send_result(h->seq, h->type, -ENOTSUP, 0,
-				"provisioned gates by classifier are not supported yet");
+	case VPEP_IPC_GATE_SET: {
+		struct vpep_ipc_gate gt;
+		char err[96] = "";
+		int rc;
+
+		memcpy(&gt, body, sizeof(gt));
+		rc = dp.policy_on ? policy_pgate_set(&gt, err, sizeof(err)) : -ENOTSUP;
+		send_result(h->seq, h->type, rc, gt.gate_id,
+				rc == -ENOTSUP ? "no policy configured in the dataplane" : err);
 		break;
+	}
+	case VPEP_IPC_GATE_DELETE: {
+		struct vpep_ipc_gate_delete gd;
+		int rc;
+
+		memcpy(&gd, body, sizeof(gd));
+		rc = dp.policy_on ? policy_pgate_delete(gd.gate_id) : -ENOTSUP;
+		send_result(h->seq, h->type, rc, gd.gate_id, rc == -ENOENT ? "no such gate" : "");
+		break;
+	}
 	case VPEP_IPC_RESYNC_REQ:
 		resync();
 		break;

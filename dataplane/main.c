@@ -457,6 +457,8 @@ main(int argc, char **argv)
 		now = seconds_since(&t0);
 		if (reload_requested)
 			reload_policy();
+		if (dp.policy_on)
+			policy_reclaim(false);
 		if (dp.offline && dp_ports_offline_done())
 			break;
 		if (o.duration > 0 && now >= o.duration)

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -33,6 +34,21 @@ struct policy_flow {
 	struct meter m[2];
 };
 
+/* The provisioned gates in force: replaced whole (copy, change, publish) by the control
+ * thread; readers take the pointer once per packet. gen tells cached matches apart. */
+struct pgate_set {
+	uint32_t gen;
+	uint32_t n;
+	struct policy_pgate g[];
+};
+
+/* Per flow: which provisioned gate each direction matched, for set generation gen. */
+struct pgate_cache {
+	uint32_t gen;
+	uint32_t instance;
+	int16_t gate[2];
+};
+
 struct policy_worker {
 	const struct policy_conf *conf;	/* in force for this loop */
 	uint64_t conf_version;
@@ -44,6 +60,10 @@ struct policy_worker {
 	struct policy_gate_ctr *gate_ctr; /* per gate slot */
 	struct policy_admission_ctr adm;
 	struct policy_protect_ctr prot;
+	struct pgate_cache *pg_cache;	/* per flow table entry */
+	uint32_t pg_gen;		/* set generation the meters below were started for */
+	struct meter pg_meter[POLICY_PGATES_MAX];
+	struct policy_gate_ctr pg_ctr[POLICY_PGATES_MAX]; /* version = gate's set gen */
 };
 
 static struct {
@@ -57,6 +77,13 @@ static struct {
 	struct sip_guard guard;
 	void *guard_mem;
 	uint32_t next_gate_id;		/* atomic: ids of locally decided gates */
+	struct pgate_set *pgates;	/* RCU-published; NULL = none */
+	uint32_t pg_gen;
+	struct {
+		void *p;
+		uint64_t token;
+	} retired[64];			/* replaced sets waiting for their grace period */
+	unsigned int n_retired;
 } g;
 
 #define GATE_ID_LOCAL_BASE 0x80000000u	/* local ids never collide with a PDP's small ones */
@@ -126,6 +153,9 @@ policy_global_free(void)
 	rte_mempool_free(g.gate_pool);
 	rte_free(g.conf);
 	rte_free(g.guard_mem);
+	free(g.pgates);
+	for (unsigned int r = 0; r < g.n_retired; r++)
+		free(g.retired[r].p);
 	memset(&g, 0, sizeof(g));
 }
 
@@ -180,10 +210,13 @@ policy_worker_init(struct dp_worker *w, char *err, size_t err_len)
 	w->policy = pw;
 	pw->flows = rte_zmalloc_socket("policy_flows", (size_t)flows * sizeof(*pw->flows),
 			RTE_CACHE_LINE_SIZE, w->socket);
+	pw->pg_cache = rte_zmalloc_socket("policy_pg_cache",
+			(size_t)dp.conf.flow_capacity * sizeof(*pw->pg_cache), RTE_CACHE_LINE_SIZE,
+			w->socket);
 	pw->gate_ctr = rte_zmalloc_socket("policy_gate_ctr",
 			(size_t)g.n_workers * g.calls * sizeof(*pw->gate_ctr), RTE_CACHE_LINE_SIZE,
 			w->socket);
-	if (pw->flows == NULL || pw->gate_ctr == NULL)
+	if (pw->flows == NULL || pw->gate_ctr == NULL || pw->pg_cache == NULL)
 		goto nomem;
 	pw->n_flows = flows;
 	snprintf(name, sizeof(name), "pgate%u", w->id);
@@ -221,6 +254,7 @@ policy_worker_free(struct dp_worker *w)
 		rte_rcu_qsbr_dq_delete(pw->dq);
 	}
 	rte_free(pw->flows);
+	rte_free(pw->pg_cache);
 	rte_free(pw->gate_ctr);
 	rte_free(pw);
 	w->policy = NULL;
@@ -591,6 +625,293 @@ policy_call_decide(unsigned int worker, uint64_t handle, const struct vpep_ipc_d
 	return 0;
 }
 
+/* ---- provisioned gates ---- */
+
+static bool
+prefix_match(const uint8_t *a, const uint8_t *p, unsigned int plen)
+{
+	unsigned int full = plen / 8, rest = plen % 8;
+
+	if (memcmp(a, p, full) != 0)
+		return false;
+	return rest == 0 || ((a[full] ^ p[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+static bool
+side_match(uint8_t fam, uint8_t plen, const uint8_t *gaddr, const struct pkt_meta *m,
+		const uint8_t *addr)
+{
+	return fam == 0 || (fam == m->family && prefix_match(addr, gaddr, plen));
+}
+
+static bool
+pgate_match_dir(const struct policy_pgate *pg, const struct pkt_meta *m, bool reverse)
+{
+	const uint8_t *s = reverse ? m->dst : m->src, *d = reverse ? m->src : m->dst;
+	uint16_t sp = reverse ? m->dport : m->sport, dpt = reverse ? m->sport : m->dport;
+
+	return side_match(pg->src_family, pg->src_plen, pg->src, m, s) &&
+	       side_match(pg->dst_family, pg->dst_plen, pg->dst, m, d) &&
+	       sp >= pg->sport_lo && sp <= pg->sport_hi && dpt >= pg->dport_lo &&
+	       dpt <= pg->dport_hi;
+}
+
+/* The first provisioned gate whose classifier this packet matches, or -1. */
+static int
+pgate_lookup(const struct pgate_set *set, const struct pkt_meta *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < set->n; i++) {
+		const struct policy_pgate *pg = &set->g[i];
+
+		if (pg->protocol != 0 && pg->protocol != m->l4_proto)
+			continue;
+		if (((pg->dir & VPEP_IPC_DIR_UPSTREAM) && pgate_match_dir(pg, m, false)) ||
+				((pg->dir & VPEP_IPC_DIR_DOWNSTREAM) && pgate_match_dir(pg, m, true)))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int
+ipc_addr_in(uint8_t *fam, uint8_t *plen, uint8_t *out, const struct vpep_ipc_addr *a)
+{
+	if (a->family == 0) {
+		*fam = 0;
+		*plen = 0;
+		return 0;
+	}
+	if ((a->family != 4 && a->family != 6) || a->prefix_len > (a->family == 4 ? 32 : 128))
+		return -EINVAL;
+	*fam = a->family;
+	*plen = a->prefix_len;
+	memset(out, 0, 16);
+	memcpy(out, a->addr, a->family == 4 ? 4 : 16);
+	return 0;
+}
+
+void
+policy_reclaim(bool wait)
+{
+	unsigned int i = 0;
+
+	while (i < g.n_retired) {
+		if (wait || rte_rcu_qsbr_check(media_expect_qsbr(), g.retired[i].token, false) == 1) {
+			if (wait)
+				rte_rcu_qsbr_check(media_expect_qsbr(), g.retired[i].token, true);
+			free(g.retired[i].p);
+			g.retired[i] = g.retired[--g.n_retired];
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Publish a new set; the old one is freed once no worker can hold it (policy_reclaim()),
+ * without making the control thread wait for the workers. */
+static void
+pgates_publish(struct pgate_set *ns)
+{
+	struct pgate_set *old;
+
+	ns->gen = ++g.pg_gen;
+	old = __atomic_exchange_n(&g.pgates, ns, __ATOMIC_ACQ_REL);
+	if (old == NULL)
+		return;
+	if (g.n_retired == RTE_DIM(g.retired))
+		policy_reclaim(true);
+	g.retired[g.n_retired].p = old;
+	g.retired[g.n_retired].token = rte_rcu_qsbr_start(media_expect_qsbr());
+	g.n_retired++;
+}
+
+static struct pgate_set *
+pgates_copy(uint32_t extra)
+{
+	const struct pgate_set *cur = g.pgates;
+	uint32_t n = cur != NULL ? cur->n : 0;
+	struct pgate_set *ns = malloc(sizeof(*ns) + (size_t)(n + extra) * sizeof(ns->g[0]));
+
+	if (ns == NULL)
+		return NULL;
+	ns->n = n;
+	if (n > 0)
+		memcpy(ns->g, cur->g, (size_t)n * sizeof(ns->g[0]));
+	return ns;
+}
+
+int
+policy_pgate_set(const struct vpep_ipc_gate *ig, char *err, size_t err_len)
+{
+	struct policy_pgate pg;
+	struct pgate_set *ns;
+	struct meter_params mp;
+	uint32_t i;
+
+	memset(&pg, 0, sizeof(pg));
+	if (ig->gate_id == 0 || (ig->verdict != VPEP_IPC_VERDICT_ADMIT &&
+				       ig->verdict != VPEP_IPC_VERDICT_DENY) ||
+			(ig->dscp > DSCP_MAX && ig->dscp != VPEP_IPC_DSCP_KEEP) ||
+			(ig->dir & ~(VPEP_IPC_DIR_UPSTREAM | VPEP_IPC_DIR_DOWNSTREAM)) != 0 ||
+			ig->dir == 0 || ig->sport_lo > ig->sport_hi || ig->dport_lo > ig->dport_hi) {
+		snprintf(err, err_len, "bad gate id, verdict, DSCP, direction or port range");
+		return -EINVAL;
+	}
+	if (ipc_addr_in(&pg.src_family, &pg.src_plen, pg.src, &ig->src) != 0 ||
+			ipc_addr_in(&pg.dst_family, &pg.dst_plen, pg.dst, &ig->dst) != 0) {
+		snprintf(err, err_len, "bad classifier address or prefix length");
+		return -EINVAL;
+	}
+	pg.gate_id = ig->gate_id;
+	pg.verdict = ig->verdict == VPEP_IPC_VERDICT_ADMIT ? POLICY_ADMIT : POLICY_DENY;
+	pg.source = ig->source;
+	pg.dir = ig->dir;
+	pg.protocol = ig->protocol;
+	pg.sport_lo = ig->sport_lo;
+	pg.sport_hi = ig->sport_hi;
+	pg.dport_lo = ig->dport_lo;
+	pg.dport_hi = ig->dport_hi;
+	memcpy(pg.rule_name, ig->rule, sizeof(pg.rule_name) - 1);
+	pg.t.dscp = ig->dscp;
+	memset(&mp, 0, sizeof(mp));
+	mp.type = ig->meter.type;
+	mp.cir = ig->meter.cir;
+	mp.pir = ig->meter.pir;
+	mp.cbs = ig->meter.cbs;
+	mp.pbs = ig->meter.pbs;
+	if (meter_profile_init(&pg.t.profile, &mp, err, (unsigned int)err_len) != 0)
+		return -EINVAL;
+	pg.t.meter = mp;
+	pg.t.act[METER_YELLOW].action = ig->meter.yellow_action;
+	pg.t.act[METER_YELLOW].dscp = ig->meter.yellow_dscp;
+	pg.t.act[METER_RED].action = ig->meter.red_action;
+	pg.t.act[METER_RED].dscp = ig->meter.red_dscp;
+	if (ig->meter.yellow_action > POLICY_ACT_DROP || ig->meter.red_action > POLICY_ACT_DROP) {
+		snprintf(err, err_len, "bad colour action");
+		return -EINVAL;
+	}
+	ns = pgates_copy(1);
+	if (ns == NULL) {
+		snprintf(err, err_len, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < ns->n && ns->g[i].gate_id != pg.gate_id; i++)
+		;
+	if (i == ns->n) {
+		if (ns->n >= POLICY_PGATES_MAX) {
+			free(ns);
+			snprintf(err, err_len, "%d provisioned gates already", POLICY_PGATES_MAX);
+			return -ENOSPC;
+		}
+		ns->n++;
+	}
+	ns->g[i] = pg;
+	pgates_publish(ns);
+	return 0;
+}
+
+int
+policy_pgate_delete(uint32_t gate_id)
+{
+	struct pgate_set *ns = pgates_copy(0);
+	uint32_t i;
+
+	if (ns == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ns->n && ns->g[i].gate_id != gate_id; i++)
+		;
+	if (i == ns->n) {
+		free(ns);
+		return -ENOENT;
+	}
+	memmove(&ns->g[i], &ns->g[i + 1], (size_t)(ns->n - i - 1) * sizeof(ns->g[0]));
+	ns->n--;
+	pgates_publish(ns);
+	return 0;
+}
+
+static void
+pgate_counts(uint32_t i, uint32_t gen, uint64_t pk[METER_COLOURS], uint64_t by[METER_COLOURS],
+		uint64_t *dropped)
+{
+	unsigned int w, c;
+
+	for (w = 0; w < dp.n_workers; w++) {
+		const struct policy_gate_ctr *gc = &dp.workers[w]->policy->pg_ctr[i];
+
+		if (gc->version != gen)
+			continue;
+		for (c = 0; c < METER_COLOURS; c++) {
+			pk[c] += gc->packets[c];
+			by[c] += gc->bytes[c];
+		}
+		*dropped += gc->dropped;
+	}
+}
+
+int
+policy_pgate_report(uint32_t i, struct vpep_ipc_gate_state *gs)
+{
+	const struct pgate_set *set = g.pgates; /* control thread: the only writer */
+	const struct policy_pgate *pg;
+	uint64_t pk[METER_COLOURS] = { 0 }, by[METER_COLOURS] = { 0 }, dropped = 0;
+
+	if (set == NULL || i >= set->n)
+		return -ENOENT;
+	pg = &set->g[i];
+	memset(gs, 0, sizeof(*gs));
+	gs->gate.gate_id = pg->gate_id;
+	gs->gate.verdict = pg->verdict == POLICY_ADMIT ? VPEP_IPC_VERDICT_ADMIT :
+							 VPEP_IPC_VERDICT_DENY;
+	gs->gate.dscp = pg->t.dscp;
+	gs->gate.source = pg->source;
+	gs->gate.dir = pg->dir;
+	gs->gate.protocol = pg->protocol;
+	gs->gate.src.family = pg->src_family;
+	gs->gate.src.prefix_len = pg->src_plen;
+	memcpy(gs->gate.src.addr, pg->src, 16);
+	gs->gate.dst.family = pg->dst_family;
+	gs->gate.dst.prefix_len = pg->dst_plen;
+	memcpy(gs->gate.dst.addr, pg->dst, 16);
+	gs->gate.sport_lo = pg->sport_lo;
+	gs->gate.sport_hi = pg->sport_hi;
+	gs->gate.dport_lo = pg->dport_lo;
+	gs->gate.dport_hi = pg->dport_hi;
+	gs->gate.meter.type = pg->t.profile.type;
+	gs->gate.meter.cir = pg->t.meter.cir;
+	gs->gate.meter.pir = pg->t.meter.pir;
+	gs->gate.meter.cbs = pg->t.meter.cbs;
+	gs->gate.meter.pbs = pg->t.meter.pbs;
+	memcpy(gs->gate.rule, pg->rule_name, sizeof(gs->gate.rule) - 1);
+	pgate_counts(i, set->gen, pk, by, &dropped);
+	gs->green_packets = pk[METER_GREEN];
+	gs->yellow_packets = pk[METER_YELLOW];
+	gs->red_packets = pk[METER_RED];
+	gs->dropped_packets = dropped;
+	return 0;
+}
+
+/* The provisioned gate of this packet (cached per flow and direction), or -1. */
+static inline int
+pgate_of(struct policy_worker *pw, const struct pgate_set *set, uint32_t idx,
+		const struct flow_entry *e, uint8_t dir, const struct pkt_meta *m)
+{
+	struct pgate_cache *pc;
+
+	if (e == NULL)
+		return pgate_lookup(set, m);
+	pc = &pw->pg_cache[idx];
+	if (pc->gen != set->gen || pc->instance != e->instance) {
+		pc->gen = set->gen;
+		pc->instance = e->instance;
+		pc->gate[0] = pc->gate[1] = -2; /* not looked up */
+	}
+	if (pc->gate[dir & 1] == -2)
+		pc->gate[dir & 1] = (int16_t)pgate_lookup(set, m);
+	return pc->gate[dir & 1];
+}
+
 /* ---- the fast path ---- */
 
 static inline unsigned int
@@ -660,6 +981,47 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 		return sip_hint == POLICY_SIP_RATE ? VPEP_CTR_policy_sip_rate :
 		       sip_hint == POLICY_SIP_SCANNER ? VPEP_CTR_policy_scanner :
 							VPEP_CTR_policy_gate_denied;
+	}
+	{
+		/* provisioned gates first: a PDP's Gate-Set is the authority for its classifier */
+		const struct pgate_set *set = __atomic_load_n(&g.pgates, __ATOMIC_ACQUIRE);
+		int pi;
+
+		if (unlikely(set != NULL && set->n > 0) &&
+				(pi = pgate_of(pw, set, idx, e, dir, meta)) >= 0) {
+			const struct policy_pgate *pg = &set->g[pi];
+			struct policy_gate_ctr *gc = &pw->pg_ctr[pi];
+
+			if (unlikely(pw->pg_gen != set->gen)) {
+				unsigned int i;
+
+				/* a new set: every gate's meter and count starts again */
+				for (i = 0; i < set->n; i++)
+					meter_init(&pw->pg_meter[i], &set->g[i].t.profile, now_ns);
+				pw->pg_gen = set->gen;
+			}
+			if (unlikely(gc->version != set->gen))
+				memset(gc, 0, sizeof(*gc)), gc->version = set->gen;
+			if (pg->verdict == POLICY_DENY) {
+				gc->dropped++;
+				cc->dropped++;
+				return VPEP_CTR_policy_gate_denied;
+			}
+			col = meter_check(&pw->pg_meter[pi], &pg->t.profile, now_ns, len);
+			gc->packets[col]++;
+			gc->bytes[col] += len;
+			cc->packets[col]++;
+			cc->bytes[col] += len;
+			if (pg->t.act[col].action == POLICY_ACT_DROP) {
+				gc->dropped++;
+				cc->dropped++;
+				return VPEP_CTR_policy_gate_red;
+			}
+			dscp = pg->t.act[col].action == POLICY_ACT_REMARK ? pg->t.act[col].dscp :
+									   pg->t.dscp;
+			mark(m, meta, dscp, cc);
+			return 0;
+		}
 	}
 	if (mf != NULL && mf->call != 0) {
 		const struct policy_gate *gt = policy_call_gate(mf->call);
@@ -906,6 +1268,30 @@ policy_stats_json(void)
 		json_object_set_new(x, "colours", colours_json(pk, by));
 		json_object_set_new(x, "dropped", json_integer((json_int_t)dropped));
 		json_array_append_new(jg, x);
+	}
+	if (g.pgates != NULL) {
+		const struct pgate_set *set = g.pgates;
+
+		for (i = 0; i < set->n; i++) {
+			const struct policy_pgate *pg = &set->g[i];
+			uint64_t pk[METER_COLOURS] = { 0 }, by[METER_COLOURS] = { 0 }, dropped = 0;
+			json_t *x;
+
+			pgate_counts((uint32_t)i, set->gen, pk, by, &dropped);
+			nact++;
+			x = json_pack("{s:I,s:s,s:s,s:s,s:s}", "gate_id", (json_int_t)pg->gate_id,
+					"call", "", "verdict", pg->verdict == POLICY_ADMIT ? "admit" :
+										   "deny",
+					"rule", pg->rule_name, "source",
+					pg->source == VPEP_IPC_SOURCE_COPS ? "cops" :
+					pg->source == VPEP_IPC_SOURCE_LPDP ? "lpdp" :
+					pg->source == VPEP_IPC_SOURCE_HTTP ? "http" : "config");
+			json_object_set_new(x, "provisioned", json_true());
+			json_object_set_new(x, "treatment", treatment_json(&pg->t));
+			json_object_set_new(x, "colours", colours_json(pk, by));
+			json_object_set_new(x, "dropped", json_integer((json_int_t)dropped));
+			json_array_append_new(jg, x);
+		}
 	}
 	json_object_set_new(o, "gates_active", json_integer((json_int_t)nact));
 	json_object_set_new(o, "gates", jg);

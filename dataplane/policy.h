@@ -34,6 +34,7 @@ struct vpep_ipc_decision;
 struct vpep_ipc_admission;
 struct vpep_ipc_call_end;
 struct vpep_ipc_gate_state;
+struct vpep_ipc_gate;
 
 /* A published gate. Immutable after publication. */
 struct policy_gate {
@@ -49,6 +50,36 @@ struct policy_gate {
 	char rule_name[POLICY_NAME_MAX];
 	struct policy_treatment t;
 };
+
+/* A provisioned gate (GATE_SET from vpep-ctrl: a PacketCable Gate-Set pushed by a PDP, or
+ * HTTP): a classifier and what its packets get. Immutable once published. */
+struct policy_pgate {
+	uint32_t gate_id;
+	uint8_t verdict;	/* POLICY_ADMIT / POLICY_DENY */
+	uint8_t source;
+	uint8_t dir;		/* VPEP_IPC_DIR_* bits: 3 matches both ways */
+	uint8_t protocol;	/* 0 = any */
+	uint8_t src_family, dst_family; /* 0 = any */
+	uint8_t src_plen, dst_plen;
+	uint8_t src[16], dst[16];
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
+	char rule_name[POLICY_NAME_MAX];
+	struct policy_treatment t;
+};
+
+#define POLICY_PGATES_MAX 4096
+
+/* Install or replace (same gate_id) a provisioned gate; remove one. Control thread. 0, or
+ * -EINVAL (bad field, message in err), -ENOSPC, -ENOENT. */
+int policy_pgate_set(const struct vpep_ipc_gate *g, char *err, size_t err_len);
+int policy_pgate_delete(uint32_t gate_id);
+
+/* Control thread, periodically: free replaced gate sets no worker can hold any more (wait:
+ * block until that is true for all of them, at exit). */
+void policy_reclaim(bool wait);
+
+/* Resync: provisioned gate i (0, 1, ...) as GATE_STATE; -ENOENT past the last. */
+int policy_pgate_report(uint32_t i, struct vpep_ipc_gate_state *gs);
 
 /* Hints from the application pass about a SIP packet (sip_worker's verdict). */
 enum policy_sip_hint {

@@ -45,6 +45,7 @@ METER = "BBBBB3xQQQQ"
 DECISION_S = struct.Struct("<QIBBBB" + METER + "32s")
 GATE = "IBBBBB3x" + ADDR + ADDR + "HHHH4x" + METER + "32s"
 GATE_STATE_S = struct.Struct("<QQQQQ" + GATE)
+GATE_S = struct.Struct("<" + GATE)
 DONE_S = struct.Struct("<II")
 ADM_SIZE = ADM_HEAD.size + 4 * MEDIA_S.size
 
@@ -124,6 +125,14 @@ def decision(handle, gate_id, verdict, dscp, rule, cir=0, cbs=0):
     """DECISION from vpep-ctrl (source COPS); an srTCM meter when cir is given."""
     return DECISION_S.pack(handle, gate_id, verdict, dscp, 1, 0, 1 if cir else 0, 0, 0, 0, 0,
                            cir, 0, cbs, 0, rule.encode())
+
+
+def gate(gate_id, verdict, dscp, src, dst, dport, plen=32, rule="pdp-gate"):
+    """GATE_SET body: IPv4 src -> dst, UDP, any source port, one destination port."""
+    a = bytes(int(x) for x in src.split(".")) + bytes(12)
+    b = bytes(int(x) for x in dst.split(".")) + bytes(12)
+    return GATE_S.pack(gate_id, verdict, dscp, 1, 1, 17, 4, plen, a, 4, 32, b, 0, 65535,
+                       dport, dport, 0, 0, 0, 0, 0, 0, 0, 0, 0, rule.encode())
 
 
 def udp_pairs(recs):
@@ -278,9 +287,13 @@ def main():
                                             cir=10 ** 9, cbs=10 ** 8))
             s3 = cl.send(DECISION, decision(0x0100000000ffffff, 7003, 1, 34, "nobody"))
             s4 = cl.send(99, b"")
+            # a provisioned gate: the filler traffic (192.0.2.1 -> 192.0.2.2:9) marked AF11
+            s5 = cl.send(GATE_SET, gate(9001, 1, 10, "192.0.2.1", "192.0.2.2", 9))
+            s6 = cl.send(GATE_SET, gate(9002, 1, 10, "192.0.2.1", "192.0.2.2", 9, plen=40))
+            s7 = cl.send(GATE_DELETE, struct.pack("<II", 4242, 0))
             results = {}
             deadline = time.monotonic() + 15
-            while len(results) < 4 and time.monotonic() < deadline:
+            while len(results) < 7 and time.monotonic() < deadline:
                 # decisions are applied by the call's worker: keep its bursts coming
                 for r in filler(32):
                     w.write(r)
@@ -294,6 +307,11 @@ def main():
                  -errno.ENOENT)
             c.eq("unknown message type: RESULT -ENOTSUP", results.get(s4, (None,))[0],
                  -errno.ENOTSUP)
+            c.eq("GATE_SET: RESULT", results.get(s5, (None,))[0], 0)
+            c.eq("GATE_SET with a /40 IPv4 prefix: RESULT -EINVAL", results.get(s6, (None,))[0],
+                 -errno.EINVAL)
+            c.eq("GATE_DELETE of an unknown gate: RESULT -ENOENT", results.get(s7, (None,))[0],
+                 -errno.ENOENT)
             # vpep-ctrl goes away: what the dataplane enforces must not change
             cl.close()
             time.sleep(0.2)
@@ -313,7 +331,12 @@ def main():
                     g = GATE_STATE_S.unpack(body)
                     gates[g[5]] = {"handle": g[0], "green": g[1], "verdict": g[6],
                                    "dscp": g[7], "rule": cstr(g[-1])}
-            c.eq("resync: gate ids", sorted(gates), [7001, 7002])
+            c.eq("resync: gate ids", sorted(gates), [7001, 7002, 9001])
+            if 9001 in gates:
+                c.eq("resync: the provisioned gate", (gates[9001]["handle"], gates[9001]["dscp"],
+                                                      gates[9001]["rule"]), (0, 10, "pdp-gate"))
+                c.true("resync: the provisioned gate counted its packets",
+                       gates[9001]["green"] >= 64, str(gates[9001]["green"]))
             if 7001 in gates and 7002 in gates:
                 c.eq("resync: the denied gate", (gates[7001]["verdict"], gates[7001]["rule"]),
                      (2, "pdp-deny"))
@@ -376,6 +399,10 @@ def main():
         c.eq("drops of the denied call counted", s["drops"]["policy_gate_denied"],
              later[deny["call_id"]])
         c.eq("decisions applied", s["policy"]["admission"]["decisions"], 2)
+        fill = [r[4] for r in rows if r[2] == "192.0.2.2" and r[3] == "9"]
+        c.true("provisioned gate: filler traffic after the Gate-Set marked AF11 (10)",
+               fill.count("10") >= 128 and set(fill) <= {"0", "10"},
+               "%d of %d" % (fill.count("10"), len(fill)))
     c.done()
 
 
