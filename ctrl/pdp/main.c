@@ -60,6 +60,9 @@ struct pdp_peer {
 	uint16_t client_type;
 	int opened;
 	uint64_t last_rx;
+	uint32_t config_handle;		/* the provisioning handle, 0 until its REQ */
+	uint32_t gates[64];		/* gate ids the PEP acknowledged (Gate-Set-Ack) */
+	uint32_t n_gates;
 	struct pdp_handle *handles[PEP_HANDLE_BUCKETS];
 };
 
@@ -418,18 +421,36 @@ on_message(struct pdp_peer *pp, const uint8_t *buf, uint32_t len)
 
 			if (h != NULL)
 				h->config = 1;
+			pp->config_handle = be32(ho->data);
 			push_gates(pp, ho);
 			return;
 		}
 		on_admission(pp, &m, ho);
 		return;
-	case COPS_OP_RPT:
+	case COPS_OP_RPT: {
+		struct pcmm_gate g;
+		struct pcmm_err pe;
+		int has_gate;
+
 		o = cops_msg_find(&m, COPS_OBJ_REPORT_TYPE, 0, 0);
+		has_gate = pcmm_cops_gate_decode(&m, &g, &pe) == 0;
+		if (has_gate && g.cmd == PCMM_GATE_SET_ACK && ho != NULL && ho->data_len == 4 &&
+				be32(ho->data) == pp->config_handle && pp->n_gates < 64) {
+			uint32_t i;
+
+			for (i = 0; i < pp->n_gates && pp->gates[i] != g.gate_id; i++)
+				;
+			if (i == pp->n_gates)
+				pp->gates[pp->n_gates++] = g.gate_id;
+		}
 		if (ho != NULL && ho->data_len == 4)
-			dlog(p, json_pack("{s:s, s:s, s:I, s:s}", "event", "report", "pepid",
+			dlog(p, json_pack("{s:s, s:s, s:I, s:s, s:s, s:I}", "event", "report", "pepid",
 				pp->pepid, "handle", (json_int_t)be32(ho->data), "type",
-				o ? cops_report_type_name(o->u.report.type) : "?"));
+				o ? cops_report_type_name(o->u.report.type) : "?", "gate_cmd",
+				has_gate ? pcmm_cmd_name(g.cmd) : "", "gate_id",
+				(json_int_t)(has_gate ? g.gate_id : 0)));
 		return;
+	}
 	case COPS_OP_DRQ:
 		o = cops_msg_find(&m, COPS_OBJ_REASON, 0, 0);
 		if (ho != NULL && ho->data_len == 4) {
@@ -616,6 +637,75 @@ on_probe(evutil_socket_t fd, short what, void *arg)
 		probe_done(p, 0);
 }
 
+/* SIGUSR1: SSQ to every open PEP (RFC 2748 3.8), to exercise the resync path. */
+static void
+on_usr1(evutil_socket_t sig, short what, void *arg)
+{
+	struct pdp *p = arg;
+	struct pdp_peer *pp;
+	uint8_t buf[64];
+
+	(void)sig;
+	(void)what;
+	for (pp = p->peers; pp != NULL; pp = pp->next) {
+		if (!pp->opened)
+			continue;
+		LOG_INFO("SSQ to PEP %s (%s)", pp->addr, pp->pepid);
+		dlog(p, json_pack("{s:s, s:s}", "event", "ssq", "pepid", pp->pepid));
+		peer_send(pp, buf, cops_encode_ssq(buf, sizeof(buf), pp->client_type, NULL, 0));
+	}
+}
+
+/* SIGUSR2: Gate-Info then Gate-Delete for every gate the PEPs acknowledged, and a Gate-Info
+ * for a gate that does not exist, to exercise the provisioning model. */
+static void
+on_usr2(evutil_socket_t sig, short what, void *arg)
+{
+	struct pdp *p = arg;
+	struct pdp_peer *pp;
+	struct pcmm_amid amid = {PEP_CSI_AMID_APP, PEP_CSI_AMID_TAG};
+	struct pcmm_subscriber_id sub;
+	struct pcmm_gate g;
+	uint8_t csi[512], buf[1024], h[4];
+	uint32_t i, j;
+	int n;
+
+	(void)sig;
+	(void)what;
+	memset(&sub, 0, sizeof(sub));
+	sub.family = 4;
+	for (pp = p->peers; pp != NULL; pp = pp->next) {
+		if (!pp->opened || pp->config_handle == 0)
+			continue;
+		h[0] = (uint8_t)(pp->config_handle >> 24);
+		h[1] = (uint8_t)(pp->config_handle >> 16);
+		h[2] = (uint8_t)(pp->config_handle >> 8);
+		h[3] = (uint8_t)pp->config_handle;
+		for (j = 0; j <= pp->n_gates; j++) {
+			static const uint16_t cmds[] = {PCMM_GATE_INFO, PCMM_GATE_DELETE};
+			/* the last round names a gate nobody installed: the PEP must answer Err */
+			uint32_t id = j < pp->n_gates ? pp->gates[j] : 0x7fff0001u;
+
+			for (i = 0; i < 2; i++) {
+				struct pcmm_err pe;
+
+				if (++p->txn == 0)
+					p->txn = 1;
+				n = pcmm_gate_ref_encode(csi, sizeof(csi), cmds[i], p->txn, &amid, &sub,
+					id);
+				if (n < 0 || pcmm_gate_decode(csi, (uint32_t)n, &g, &pe) != 0)
+					continue;
+				n = pcmm_cops_dec_encode(buf, sizeof(buf), 0, h, 4, &g);
+				dlog(p, json_pack("{s:s, s:s, s:s, s:I}", "event", "gate-command", "pepid",
+					pp->pepid, "cmd", pcmm_cmd_name(cmds[i]), "gate_id",
+					(json_int_t)id));
+				peer_send(pp, buf, n);
+			}
+		}
+		pp->n_gates = 0;
+	}
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -653,7 +743,7 @@ main(int argc, char **argv)
 	const char *primary = NULL, *dlog_file = NULL, *level = NULL;
 	struct config_pdp la;
 	struct sockaddr_in sin;
-	struct event *sigint, *sigterm;
+	struct event *sigint, *sigterm, *sigusr1, *sigusr2;
 	char err[CFG_ERR_LEN];
 	int opt, check = 0;
 
@@ -729,6 +819,10 @@ main(int argc, char **argv)
 	sigterm = evsignal_new(p.base, SIGTERM, on_signal, p.base);
 	evsignal_add(sigint, NULL);
 	evsignal_add(sigterm, NULL);
+	sigusr1 = evsignal_new(p.base, SIGUSR1, on_usr1, &p);
+	sigusr2 = evsignal_new(p.base, SIGUSR2, on_usr2, &p);
+	evsignal_add(sigusr1, NULL);
+	evsignal_add(sigusr2, NULL);
 	LOG_INFO("listening on %s as %s%s%s, KA %u s, %u rules, %u gates to push", listen_at, role,
 		p.backup ? " of " : "", p.backup ? primary : "", p.pol.ka_timer_s, p.pol.n_rules,
 		p.pol.n_push);
@@ -753,6 +847,8 @@ main(int argc, char **argv)
 		event_free(p.probe_ev);
 	event_free(sigint);
 	event_free(sigterm);
+	event_free(sigusr1);
+	event_free(sigusr2);
 	evconnlistener_free(p.lis);
 	event_base_free(p.base);
 	pdp_policy_free(&p.pol);
