@@ -64,8 +64,15 @@ drop_bev(struct cops_conn *c, int flush)
 	if (flush) {
 		evutil_socket_t fd = bufferevent_getfd(c->bev);
 
-		if (fd >= 0)
-			evbuffer_write(bufferevent_get_output(c->bev), fd);
+		struct evbuffer *out = bufferevent_get_output(c->bev);
+
+		/* a socket bufferevent freezes the start of its output (only it writes from there):
+		 * thaw it for this one write */
+		if (fd >= 0) {
+			evbuffer_unfreeze(out, 1);
+			evbuffer_write(out, fd);
+			evbuffer_freeze(out, 1);
+		}
 	}
 	bufferevent_free(c->bev);
 	c->bev = NULL;
@@ -90,7 +97,10 @@ static void
 next_target(struct cops_conn *c)
 {
 	if (c->idx < 0) {
-		c->idx = 0;	/* the redirect target failed: back to the configured list */
+		/* the redirect target failed: back to the configured list, as after a loss */
+		c->idx = 0;
+		c->have_redirect = 0;
+		c->open_why = "failover";
 	} else if ((uint32_t)++c->idx >= c->scfg->n_pdps) {
 		c->idx = 0;
 		schedule_round(c);

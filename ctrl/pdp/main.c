@@ -92,6 +92,8 @@ struct pdp {
 	uint64_t decisions;
 };
 
+static void flush_now(struct bufferevent *bev);
+
 static void
 dlog(struct pdp *p, json_t *o)
 {
@@ -192,6 +194,14 @@ peer_send(struct pdp_peer *pp, const uint8_t *buf, int n)
 }
 
 static void
+free_peer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	free(arg);
+}
+
+static void
 peer_free(struct pdp_peer *pp)
 {
 	struct pdp *p = pp->pdp;
@@ -211,10 +221,14 @@ peer_free(struct pdp_peer *pp)
 			handle_del(pp, pp->handles[i]->handle);
 	if (pp->bev != NULL)
 		bufferevent_free(pp->bev);
-	/* delayed answers still pending point at pp: leak pp rather than dangle */
 	pp->bev = NULL;
-	if (p->delay_ms == 0)
-		free(pp);
+	/* callers up the stack still look at pp (peer_read checks pp->bev): free it from the
+	 * loop; delayed answers still pending point at pp: then leak it rather than dangle */
+	if (p->delay_ms == 0) {
+		struct timeval zero = {0, 0};
+
+		event_base_once(p->base, -1, EV_TIMEOUT, free_peer_cb, pp, &zero);
+	}
 }
 
 static void
@@ -237,7 +251,7 @@ redirect_peer(struct pdp_peer *pp)
 		pp->pepid, "to", p->primary.host));
 	if (n > 0 && pp->bev != NULL) {
 		bufferevent_write(pp->bev, buf, (size_t)n);
-		evbuffer_write(bufferevent_get_output(pp->bev), bufferevent_getfd(pp->bev));
+		flush_now(pp->bev);
 	}
 	peer_free(pp);
 }
@@ -379,6 +393,8 @@ on_message(struct pdp_peer *pp, const uint8_t *buf, uint32_t len)
 		n = cops_encode_cc(out, sizeof(out), pp->client_type ? pp->client_type :
 			COPS_CLIENT_PCMM, err.code, err.sub_code, NULL);
 		peer_send(pp, out, n);
+		if (pp->bev != NULL)
+			flush_now(pp->bev);
 		peer_free(pp);
 		return;
 	}
@@ -403,6 +419,8 @@ on_message(struct pdp_peer *pp, const uint8_t *buf, uint32_t len)
 			n = cops_encode_cc(out, sizeof(out), m.hdr.client_type,
 				COPS_ERR_UNSUPPORTED_CLIENT, 0, NULL);
 			peer_send(pp, out, n);
+			if (pp->bev != NULL)
+				flush_now(pp->bev);
 			peer_free(pp);
 			return;
 		}
@@ -556,6 +574,18 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, i
 		p->peers->prev = pp;
 	p->peers = pp;
 	LOG_DEBUG("connection from %s", pp->addr);
+}
+
+/* Write what is queued now, before the bufferevent is freed (a socket bufferevent freezes the
+ * start of its output buffer: thaw it for this one write). */
+static void
+flush_now(struct bufferevent *bev)
+{
+	struct evbuffer *out = bufferevent_get_output(bev);
+
+	evbuffer_unfreeze(out, 1);
+	evbuffer_write(out, bufferevent_getfd(bev));
+	evbuffer_freeze(out, 1);
 }
 
 /* --- backup: probing the primary --- */
@@ -836,8 +866,7 @@ main(int argc, char **argv)
 
 		if (n > 0 && p.peers->bev != NULL) {
 			bufferevent_write(p.peers->bev, buf, (size_t)n);
-			evbuffer_write(bufferevent_get_output(p.peers->bev),
-				bufferevent_getfd(p.peers->bev));
+			flush_now(p.peers->bev);
 		}
 		peer_free(p.peers);
 	}

@@ -267,10 +267,13 @@ def check_capture(pcap, ports, pep_only=False):
         dport = int(layers.get("tcp.dstport", ["0"])[0] or 0)
         sport = int(layers.get("tcp.srcport", ["0"])[0] or 0)
         from_pep = dport in ports
+        tcp_len = int(layers.get("tcp.len", ["0"])[0] or 0)
         if pep_only and not from_pep:
             if "cops" in protos:
                 cops.append(layers)
             continue
+        if tcp_len == 0 and "cops" not in protos:
+            continue    # SYN, FIN, RST of killed or refused connections: TCP's business
         if layers.get("_ws.malformed"):
             failures.append("frame %d: Malformed (%s)" % (num, ":".join(protos)))
         for i, sev in enumerate(layers.get("_ws.expert.severity", [])):
@@ -279,7 +282,6 @@ def check_capture(pcap, ports, pep_only=False):
                     msgs = layers.get("_ws.expert.message", [])
                     failures.append("frame %d: expert 0x%x: %s" %
                                     (num, int(s, 0), msgs[i] if i < len(msgs) else "?"))
-        tcp_len = int(layers.get("tcp.len", ["0"])[0] or 0)
         partial = bool(layers.get("tcp.reassembled_in"))
         if tcp_len > 0 and (sport in ports or dport in ports) and "cops" not in protos \
                 and not partial:

@@ -38,10 +38,16 @@ def is_open_with(port):
 
 
 def one_decision_each(env, handles):
-    """No decision lost, none applied twice: exactly one DECISION per call."""
+    """No decision lost, none applied twice: exactly one PDP (COPS) DECISION per call, and it
+    is the one in force. A call that arrived while no PDP was open also has the local
+    decision that stood in for it before."""
     for h in handles:
-        n = len(env.dp.decisions_for(h))
-        check(n == 1, "call %#x: %d DECISION(s) at the dataplane (want exactly 1)" % (h, n))
+        ds = env.dp.decisions_for(h)
+        cops = [d for d in ds if d.source == 1]
+        check(len(cops) == 1 and ds[-1].source == 1 and
+              all(d.source == 2 for d in ds if d.source != 1),
+              "call %#x: %d PDP DECISION(s) at the dataplane, %d in all (want exactly 1 from "
+              "the PDP, in force)" % (h, len(cops), len(ds)))
 
 
 def capture_matches(env, pcap, ports, calls, pep_only=False):
