@@ -426,8 +426,21 @@ conn_opened(void *ctx, struct cops_conn *conn)
 static void
 conn_down(void *ctx, struct cops_conn *conn)
 {
-	(void)conn;
-	changed(ctx, 1);
+	struct pep *p = ctx;
+	uint32_t i;
+
+	/* calls still waiting for the lost PDP's decision get a local one now (RFC 2748 2.3:
+	 * the PEP falls back to its LPDP); the REQ is re-sent to the next PDP after its CAT */
+	for (i = 0; i < PEP_CALL_BUCKETS; i++) {
+		struct pep_call *c;
+
+		for (c = p->calls[i]; c != NULL; c = c->next)
+			if (c->conn == conn && policy_op_call(&p->po, c->call_handle) == NULL) {
+				p->lpdp_fallbacks++;
+				lpdp_decide_call(p, c);
+			}
+	}
+	changed(p, 1);
 }
 
 static void

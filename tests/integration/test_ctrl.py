@@ -464,9 +464,9 @@ def t_lpdp(env):
     # a PDP appears: the local decisions are reconciled with the PDP's
     env.start_pdp("pdp", port, env.pdp_policy(ka=KA))
     env.wait_status(is_open_with(port), 10, "the session to open once the PDP is up")
-    for h in (0x502, 0x503, 0x504, 0x505, 0x506):
-        wait_for(lambda: dp.decisions_for(h)[-1].source == 1, 10,
-                 "the PDP's decision for %#x" % h)
+    wait_for(lambda: len([d for d in env.decisions("pdp") if d["event"] == "decision"]) >= 5,
+             10, "the PDP's decisions for the five open calls")
+    env.wait_status(lambda s: s["pep"]["rpt_success"] >= 5, 10, "the PEP's reports")
     pdp = {d["call_id"]: d["verdict"] for d in env.decisions("pdp") if d["event"] == "decision"}
     for h in (0x502, 0x503, 0x504, 0x505, 0x506):
         last = dp.decisions_for(h)[-1]
@@ -490,7 +490,7 @@ def t_survival(env):
     env.kill("pdp")
     # after decision_survival_s without a PDP the local policy takes over
     d2 = dp.wait_decision(0x601, count=2, timeout=10)
-    st = env.status()
+    st = env.wait_status(lambda s: s["pep"]["expired"] >= 1, 5, "the expiry counted")
     check(d2.source == 2 and st["pep"]["expired"] >= 1,
           "after the survival time the LPDP re-decided (source %d, expired %d)" %
           (d2.source, st["pep"]["expired"]))
