@@ -121,8 +121,10 @@ cops_request(struct pep *p, struct pep_call *c, int update)
 			n);
 		c->cops_handle = 0;
 	}
-	/* no PDP to answer now: decide locally, the PDP's decision replaces it later */
-	if (!cops_conn_is_open(c->conn) || c->cops_handle == 0)
+	/* no PDP to answer now: decide locally, the PDP's decision replaces it later; a call the
+	 * dataplane already enforces a decision for (resync, re-INVITE) keeps it meanwhile */
+	if ((!cops_conn_is_open(c->conn) || c->cops_handle == 0) &&
+			policy_op_call(&p->po, c->call_handle) == NULL)
 		lpdp_decide_call(p, c);
 }
 
