@@ -16,6 +16,8 @@
 #include "cops_conn.h"
 #include "ctrl_log.h"
 
+#define COPS_CONN_STABLE_MS 1000
+
 static void try_connect(struct cops_conn *c);
 
 static void
@@ -85,7 +87,7 @@ schedule_round(struct cops_conn *c)
 
 	tv.tv_sec = c->backoff_ms / 1000;
 	tv.tv_usec = (c->backoff_ms % 1000) * 1000;
-	LOG_INFO("cops %#x: every PDP failed, next round in %u ms", c->scfg->client_type,
+	LOG_INFO("cops %#x: no stable PDP session, next round in %u ms", c->scfg->client_type,
 		c->backoff_ms);
 	evtimer_add(c->retry_ev, &tv);
 	c->backoff_ms = c->backoff_ms * 2 > c->cfg->backoff_max_ms ? c->cfg->backoff_max_ms :
@@ -109,16 +111,29 @@ next_target(struct cops_conn *c)
 	try_connect(c);
 }
 
-/* The session ended after having been open (or opening): start over from the primary. */
+/*
+ * The session ended after having been open (or opening): start over from the primary, at once
+ * when it had been up a while (a lost PDP: fail over now), after the backoff when it died
+ * within COPS_CONN_STABLE_MS of its CAT (a PDP that accepts us and then keeps rejecting us
+ * must not turn into a reconnect loop).
+ */
 static void
 restart(struct cops_conn *c, const char *why)
 {
+	uint64_t now = ctrl_now_ms();
+
 	if (c->down_since == 0)
-		c->down_since = ctrl_now_ms();
+		c->down_since = now;
 	c->open_why = why;
 	c->idx = c->have_redirect ? -1 : 0;
 	if (c->ops->down != NULL)
 		c->ops->down(c->ctx, c);
+	if (c->opened_at != 0 && now - c->opened_at < COPS_CONN_STABLE_MS &&
+			strcmp(why, "redirect") != 0) {
+		schedule_round(c);
+		return;
+	}
+	c->backoff_ms = c->cfg->backoff_min_ms;
 	try_connect(c);
 }
 
@@ -183,7 +198,7 @@ fsm_opened(void *ctx)
 	c->down_since = 0;
 	c->have_redirect = 0;
 	c->open_why = NULL;
-	c->backoff_ms = c->cfg->backoff_min_ms;
+	c->opened_at = ctrl_now_ms();
 	history(c, "open", why);
 	LOG_INFO("cops %#x: open with %s:%u (%s), KA %u ms, accounting %u ms",
 		c->scfg->client_type, c->target.host, c->target.port, why, c->fsm.ka_ms,

@@ -59,6 +59,7 @@ struct cops_conn {
 	int ever_open;
 	uint32_t backoff_ms;
 	uint64_t down_since;		/* ms, 0 while open */
+	uint64_t opened_at;		/* ms of the last CAT */
 	/* status */
 	uint64_t opens, failovers, redirects, losses, connect_failures;
 	struct cops_conn_event hist[COPS_CONN_HISTORY];

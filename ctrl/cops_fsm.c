@@ -332,6 +332,20 @@ raw_dec_handle(const uint8_t *buf, uint32_t len, const uint8_t **h, uint16_t *h_
 	return 0;
 }
 
+/*
+ * The PacketCable gate of a DEC (Decision C-Type 4), whatever the client type: an enterprise
+ * client type may carry the same objects (pcmm_cops_gate_decode() insists on 0x800A).
+ */
+static int
+gate_of(const struct cops_msg *m, struct pcmm_gate *g, struct pcmm_err *pe)
+{
+	const struct cops_obj *o = cops_msg_find(m, COPS_OBJ_DECISION, COPS_DEC_CLIENT_SI, 0);
+
+	if (o == NULL)
+		return -ENOENT;
+	return pcmm_gate_decode(o->data, o->data_len, g, pe);
+}
+
 /* A DEC for a request we hold: extract the decision and hand it over. */
 static void
 on_dec(struct cops_fsm *f, const struct cops_msg *m, const uint8_t *buf, uint32_t len)
@@ -370,7 +384,7 @@ on_dec(struct cops_fsm *f, const struct cops_msg *m, const uint8_t *buf, uint32_
 		d.cmd = o->u.decision.cmd;
 		if (d.cmd > COPS_DEC_CMD_REMOVE)
 			goto malformed;
-		rc = pcmm_cops_gate_decode(m, &d.gate, &pe);
+		rc = gate_of(m, &d.gate, &pe);
 		if (rc == 0)
 			d.has_gate = 1;
 		else if (rc != -ENOENT)

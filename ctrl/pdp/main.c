@@ -274,6 +274,20 @@ cls_json(const struct pcmm_classifier *c)
 		"dport", c->dport, "protocol", c->protocol);
 }
 
+/* The PacketCable gate of a REQ or RPT (ClientSI Signaled), whatever the client type. */
+static int
+clientsi_gate(const struct cops_msg *m, struct pcmm_gate *g, struct pcmm_err *pe)
+{
+	const struct cops_obj *o = cops_msg_find(m, COPS_OBJ_CLIENTSI, COPS_CLIENTSI_SIGNALED, 0);
+
+	memset(pe, 0, sizeof(*pe));
+	if (o == NULL) {
+		snprintf(pe->msg, sizeof(pe->msg), "no ClientSI");
+		return -ENOENT;
+	}
+	return pcmm_gate_decode(o->data, o->data_len, g, pe);
+}
+
 static void
 on_admission(struct pdp_peer *pp, const struct cops_msg *m, const struct cops_obj *ho)
 {
@@ -288,7 +302,7 @@ on_admission(struct pdp_peer *pp, const struct cops_msg *m, const struct cops_ob
 	unsigned int i;
 	int n;
 
-	if (pcmm_cops_gate_decode(m, &req, &pe) != 0 || pep_csi_parse_call(&req, &call) != 0) {
+	if (clientsi_gate(m, &req, &pe) != 0 || pep_csi_parse_call(&req, &call) != 0) {
 		/* nothing to decide on: RFC 2748 DEC with an Error object */
 		LOG_WARN("PEP %s: REQ without a usable gate: %s", pp->addr, pe.msg);
 		n = cops_encode_dec_error(buf, sizeof(buf), pp->client_type, ho->data, ho->data_len,
@@ -349,6 +363,17 @@ on_admission(struct pdp_peer *pp, const struct cops_msg *m, const struct cops_ob
 	peer_send(pp, buf, n);
 }
 
+/* The PCMM framing helpers write client type 0x800A: a PEP of another (enterprise) client type
+ * must see its own. */
+static void
+set_client_type(uint8_t *buf, int n, uint16_t client_type)
+{
+	if (n >= COPS_HDR_LEN) {
+		buf[2] = (uint8_t)(client_type >> 8);
+		buf[3] = (uint8_t)client_type;
+	}
+}
+
 static void
 push_gates(struct pdp_peer *pp, const struct cops_obj *ho)
 {
@@ -371,6 +396,7 @@ push_gates(struct pdp_peer *pp, const struct cops_obj *ho)
 			p->txn = 1;
 		g.txn_id = p->txn;
 		n = pcmm_cops_dec_encode(buf, sizeof(buf), i == 0, ho->data, ho->data_len, &g);
+		set_client_type(buf, n, pp->client_type);
 		dlog(p, json_pack("{s:s, s:s, s:s, s:i, s:i, s:o}", "event", "gate-set", "peer",
 			pp->addr, "pepid", pp->pepid, "txn", g.txn_id, "dscp",
 			g.spec.dscp_tos >> 2, "classifier", cls_json(&g.cls[0])));
@@ -415,7 +441,9 @@ on_message(struct pdp_peer *pp, const uint8_t *buf, uint32_t len)
 			redirect_peer(pp);
 			return;
 		}
-		if (m.hdr.client_type != COPS_CLIENT_PCMM) {
+		/* PacketCable payloads only: 0x800A, or an enterprise client type (>= 0x8000) a
+		 * deployment maps onto the same objects; not RSVP (1) or COPS-PR (2) */
+		if (m.hdr.client_type < 0x8000) {
 			n = cops_encode_cc(out, sizeof(out), m.hdr.client_type,
 				COPS_ERR_UNSUPPORTED_CLIENT, 0, NULL);
 			peer_send(pp, out, n);
@@ -451,7 +479,7 @@ on_message(struct pdp_peer *pp, const uint8_t *buf, uint32_t len)
 		int has_gate;
 
 		o = cops_msg_find(&m, COPS_OBJ_REPORT_TYPE, 0, 0);
-		has_gate = pcmm_cops_gate_decode(&m, &g, &pe) == 0;
+		has_gate = clientsi_gate(&m, &g, &pe) == 0;
 		if (has_gate && g.cmd == PCMM_GATE_SET_ACK && ho != NULL && ho->data_len == 4 &&
 				be32(ho->data) == pp->config_handle && pp->n_gates < 64) {
 			uint32_t i;
@@ -726,6 +754,7 @@ on_usr2(evutil_socket_t sig, short what, void *arg)
 				if (n < 0 || pcmm_gate_decode(csi, (uint32_t)n, &g, &pe) != 0)
 					continue;
 				n = pcmm_cops_dec_encode(buf, sizeof(buf), 0, h, 4, &g);
+				set_client_type(buf, n, pp->client_type);
 				dlog(p, json_pack("{s:s, s:s, s:s, s:I}", "event", "gate-command", "pepid",
 					pp->pepid, "cmd", pcmm_cmd_name(cmds[i]), "gate_id",
 					(json_int_t)id));

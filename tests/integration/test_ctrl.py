@@ -586,6 +586,65 @@ def t_provisioning(env):
     check(set(acked) <= got, "tshark sees gate ids %s in the acks" % acked)
 
 
+def t_two_client_types(env):
+    """Two client types open at once, each towards its own PDP: admissions go to the
+    outsourcing session, gates come from the provisioning one."""
+    pa, pb = free_port(), free_port()
+    pcap = env.start_capture([pa, pb])
+    env.start_pdp("pdp_a", pa, env.pdp_policy(ka=KA))
+    push = [{"src": "10.9.0.1", "dst": "10.9.0.2", "protocol": 17, "dport": 9000,
+             "class": "bulk", "rate_bps": 16000}]
+    pol_b = env.pdp_policy(ka=KA, push=push)
+    os.rename(pol_b, env.path("pdp-b.json"))
+    env.start_pdp("pdp_b", pb, env.path("pdp-b.json"))
+    dp = env.start_dp()
+    env.start_ctrl(env.ctrl_config([], sessions=[
+        {"client_type": 0x800A, "outsourcing": True, "provisioning": False,
+         "pdps": ["127.0.0.1:%d" % pa]},
+        {"client_type": 0x8100, "outsourcing": False, "provisioning": True,
+         "pdps": ["127.0.0.1:%d" % pb]}]))
+    st = env.wait_status(lambda s: all(x["state"] == "open" for x in s["sessions"]), 10,
+                         "both sessions open")
+    check(st["sessions"][0]["pdp"].endswith(":%d" % pa) and
+          st["sessions"][1]["pdp"].endswith(":%d" % pb), "each session on its own PDP")
+    dp.wait_connected()
+    dp.admit(0x801, "two", "sip:t@a.example", "sip:x@b.example", "192.0.2.90", [media(90)])
+    d = dp.wait_decision(0x801)
+    dp.wait(lambda: len(dp.gates) == 1, 10, "the gate pushed by PDP B")
+    g = list(dp.gates.values())[0]
+    check(d.source == 1 and d.dscp == 46, "admission decided by PDP A (DSCP %d)" % d.dscp)
+    check(g.dport_lo == 9000 and g.dscp == 10, "gate from PDP B (port %d, DSCP %d)" %
+          (g.dport_lo, g.dscp))
+    check(not [x for x in env.decisions("pdp_b") if x["event"] == "decision"] and
+          not [x for x in env.decisions("pdp_a") if x["event"] == "gate-set"],
+          "no admission at PDP B, no gate from PDP A")
+    opens = {x["client_type"] for n in ("pdp_a", "pdp_b") for x in env.decisions(n)
+             if x["event"] == "open"}
+    check(opens == {0x800A, 0x8100}, "client types opened: %s" % sorted(opens))
+    pcap = env.stop_capture()
+    capture_matches(env, pcap, [pa, pb], [media(90)])
+
+
+def t_dp_refuses(env):
+    """The dataplane refuses the DECISION (RESULT -ENOSPC): the PEP reports Failure with a
+    Gate-Set-Err to the PDP."""
+    port = free_port()
+    env.start_pdp("pdp", port, env.pdp_policy(ka=KA))
+    dp = env.start_dp(result_status=-28)
+    env.start_ctrl(env.ctrl_config([port]))
+    env.wait_status(is_open_with(port), 10, "the session to open")
+    dp.wait_connected()
+    dp.admit(0x901, "full", "sip:f@a.example", "sip:x@b.example", "192.0.2.95", [media(95)])
+    dp.wait_decision(0x901)
+    wait_for(lambda: [x for x in env.decisions("pdp") if x["event"] == "report" and
+                      x["type"] == "Failure"], 5, "a failure report at the PDP")
+    rep = [x for x in env.decisions("pdp") if x["event"] == "report" and
+           x["type"] == "Failure"][0]
+    check(rep["gate_cmd"] == "Gate-Set-Err", "RPT Failure carries %s" % rep["gate_cmd"])
+    st = env.wait_status(lambda s: s["pep"]["rpt_failure"] >= 1, 5, "the failure counted")
+    check(st["pep"]["rpt_success"] == 0, "no success reported for a refused decision")
+
+
 def t_ipc_layout(env):
     """The Python mirror of include/vpep_ipc.h has the C sizes."""
     from fake_dataplane import struct_sizes
@@ -613,6 +672,8 @@ TESTS = {
     "survival": t_survival,
     "ctrl_restart": t_ctrl_restart,
     "provisioning": t_provisioning,
+    "two_client_types": t_two_client_types,
+    "dp_refuses": t_dp_refuses,
     "ipc_layout": t_ipc_layout,
 }
 
