@@ -214,7 +214,17 @@ def failover(env, sig):
               "call %#x admitted before the failover keeps gate %d" % (h, d.gate_id))
     check(env.procs["ctrl"].poll() is None, "vpep-ctrl still running")
     pcap = env.stop_capture()
+    _, cops = check_capture(pcap, [p1, p2])
     capture_matches(env, pcap, [p1, p2], sent)
+    # Client-Close 9 (Communication Failure) to the lost primary where the socket allowed it:
+    # a frozen process's socket still takes it; a killed one's is gone (RST).
+    cc9 = [l for l in cops if 8 in ints(l, "cops.op_code") and 9 in ints(l, "cops.error")
+           and str(p1) in l.get("tcp.dstport", [])]
+    redirect = [l for l in cops if 8 in ints(l, "cops.op_code") and
+                12 in ints(l, "cops.error") and str(p2) in l.get("tcp.srcport", [])]
+    if sig == signal.SIGSTOP:
+        check(bool(cc9), "tshark: Client-Close Error 9 sent to the frozen primary")
+    check(bool(redirect), "tshark: Client-Close Error 12 (Redirect) from the backup")
 
 
 def t_failover_kill(env):
