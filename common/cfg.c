@@ -129,7 +129,13 @@ cfg_error(struct cfg *c, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (c->text == NULL || json_pos_locate(c->text, c->len, path, &line, &col) != 0) {
+	const char *where = path;
+	size_t rl = strlen(c->root_path);
+
+	/* a file holding one section: its keys are located without the section's name */
+	if (rl > 0 && strncmp(path, c->root_path, rl) == 0 && (path[rl] == '.' || path[rl] == '\0'))
+		where = path[rl] == '.' ? path + rl + 1 : "";
+	if (c->text == NULL || json_pos_locate(c->text, c->len, where, &line, &col) != 0) {
 		line = 1;
 		col = 1;
 	}

@@ -28,6 +28,9 @@ struct cfg {
 	size_t len;
 	json_t *root;
 	char err[CFG_ERR_LEN];
+	/* Set when the file's root is one section of a larger configuration (a policy file):
+	 * error paths keep the section's name, positions are looked up without it. */
+	char root_path[64];
 };
 
 /* Load and parse `file` (or, when text != NULL, parse text and report errors as `file`). */

@@ -67,6 +67,7 @@ struct dp_worker {
 	struct flow_table *flows;
 	struct ip_reasm *reasm;
 	struct voip_worker *voip;                /* application awareness (voip.h) */
+	struct policy_worker *policy;            /* enforcement state (policy.h), NULL: off */
 	uint8_t *linbuf;                         /* linearised view of multi-segment packets */
 	uint32_t linbuf_len;
 
@@ -113,6 +114,7 @@ struct dp {
 	bool offline;
 	bool rss_dispatch;     /* true: NIC RSS spreads flows; false: software handoff */
 	bool verify_ipv4_cksum; /* the configured policy resolved for this run */
+	bool policy_on;        /* a "policy" section was configured: enforce (policy.h) */
 	unsigned int n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
 	uint8_t port_index[RTE_MAX_ETHPORTS]; /* DPDK port id -> index in ports[] */

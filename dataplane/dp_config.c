@@ -399,12 +399,31 @@ load_stats(struct cfg *cf, struct dp_config *c, json_t *s)
 	return 0;
 }
 
+int
+dp_policy_load_file(const char *file, struct policy_conf *pc, char *err, size_t err_len)
+{
+	struct cfg cf;
+	int rc;
+
+	if (cfg_load(&cf, file) != 0) {
+		snprintf(err, err_len, "%s", cf.err);
+		cfg_free(&cf);
+		return -EINVAL;
+	}
+	snprintf(cf.root_path, sizeof(cf.root_path), "policy");
+	rc = policy_conf_load(&cf, cf.root, "policy", pc);
+	if (rc != 0)
+		snprintf(err, err_len, "%s", cf.err);
+	cfg_free(&cf);
+	return rc;
+}
+
 static int
 load_root(struct cfg *cf, struct dp_config *c)
 {
 	static const char *const keys[] = { "mode", "ports", "pairs", "workers", "mempool",
 		"flows", "reassembly", "classification", "sip", "media", "mos", "malformed", "ipv4_checksum",
-		"stats", NULL };
+		"stats", "policy", "ipc", NULL };
 	static const char *const modes[] = { "inline", "monitor", NULL };
 	static const char *const malformed[] = { "drop", "forward", NULL };
 	static const char *const cksum[] = { "auto", "verify", "ignore", NULL };
@@ -468,6 +487,31 @@ load_root(struct cfg *cf, struct dp_config *c)
 	c->ipv4_checksum = (enum dp_cksum_policy)e;
 	if (cfg_object(cf, root, "", "stats", &o) || (o != NULL && load_stats(cf, c, o)))
 		return -EINVAL;
+	if (cfg_object(cf, root, "", "ipc", &o))
+		return -EINVAL;
+	if (o != NULL) {
+		static const char *const ikeys[] = { "socket", NULL };
+
+		if (cfg_only_keys(cf, o, "ipc", ikeys) ||
+				cfg_string(cf, o, "ipc", "socket", 1, c->ipc_socket,
+						sizeof(c->ipc_socket)))
+			return -EINVAL;
+		if (c->ipc_socket[0] != '/')
+			return cfg_error(cf, "ipc.socket", "give an absolute path");
+	}
+	o = json_object_get(root, "policy");
+	if (o != NULL) {
+		c->policy_set = true;
+		if (json_is_string(o)) {
+			if (cfg_expect_string(cf, o, "policy", c->policy_file, sizeof(c->policy_file)))
+				return -EINVAL;
+			if (dp_policy_load_file(c->policy_file, &c->policy, cf->err,
+					    sizeof(cf->err)) != 0)
+				return -EINVAL;
+		} else if (policy_conf_load(cf, o, "policy", &c->policy) != 0) {
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "flow_table.h"
+#include "policy_conf.h"
 #include "sip_worker.h"
 
 #define DP_MAX_PORTS 16
@@ -93,7 +94,16 @@ struct dp_config {
 	enum dp_cksum_policy ipv4_checksum;
 	uint32_t stats_interval_ms;
 	uint32_t stats_flows_max;   /* flows listed in the stats JSON (0 = none) */
+
+	char ipc_socket[108];       /* "ipc": {"socket": PATH}; empty: no vpep-ctrl link */
+	bool policy_set;            /* "policy" given: enforcement on */
+	char policy_file[4096];     /* "policy": "FILE" (reloadable), empty when inline */
+	struct policy_conf policy;
 };
+
+/* Load a policy file (the "policy" object as the file's root). 0, or -EINVAL with
+ * "file:line:col: key: problem" in err; pc is untouched by callers on failure. */
+int dp_policy_load_file(const char *file, struct policy_conf *pc, char *err, size_t err_len);
 
 /* Fill c with the built-in defaults (no ports). */
 void dp_config_defaults(struct dp_config *c);

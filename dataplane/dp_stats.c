@@ -14,6 +14,7 @@
 #include "dp.h"
 #include "dp_stats.h"
 #include "endpoint_fmt.h"
+#include "policy.h"
 #include "voip.h"
 #include "worker.h"
 
@@ -281,6 +282,8 @@ dp_stats_json(const struct dp_snapshot *s, const struct offline_capture *cap,
 	}
 	json_object_set_new(doc, "mempools", pool);
 	voip_stats_json(doc);
+	if (dp.policy_on)
+		json_object_set_new(doc, "policy", policy_stats_json());
 	if (flows_max > 0)
 		json_object_set_new(doc, "flows", flows_json(flows_max));
 	return doc;

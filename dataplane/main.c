@@ -29,6 +29,8 @@
 #include "dp.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "dp_ipc.h"
+#include "policy.h"
 #include "voip.h"
 #include "dp_time.h"
 #include "offline.h"
@@ -53,6 +55,60 @@ struct options {
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+static struct timespec t_start;
+
+/* STATS_REQ on the vpep-ctrl link: the same document --stats-json writes, at this moment. */
+static char *
+ipc_stats_json(void)
+{
+	struct dp_snapshot snap;
+	struct timespec now;
+	json_t *doc;
+	char *text;
+
+	dp_stats_snapshot(&snap);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	doc = dp_stats_json(&snap, NULL, NULL, (double)(now.tv_sec - t_start.tv_sec) +
+			(double)(now.tv_nsec - t_start.tv_nsec) / 1e9, dp.conf.stats_flows_max);
+	if (doc == NULL)
+		return NULL;
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return text;
+}
+
+static void
+on_sighup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+/* SIGHUP: read the policy file again; a policy that fails validation changes nothing. */
+static void
+reload_policy(void)
+{
+	static struct policy_conf pc; /* large: not on the control thread's stack */
+	char err[1024];
+	int rc;
+
+	reload_requested = 0;
+	if (!dp.policy_on || dp.conf.policy_file[0] == '\0') {
+		LOG(WARNING, "SIGHUP: no policy file configured (\"policy\": \"FILE\"): nothing to reload");
+		return;
+	}
+	if (dp_policy_load_file(dp.conf.policy_file, &pc, err, sizeof(err)) != 0) {
+		LOG(ERR, "policy reload refused, the previous policy stays: %s", err);
+		return;
+	}
+	rc = policy_reload(&pc);
+	if (rc != 0)
+		LOG(ERR, "policy reload refused: %s", rc == -ENOTSUP ?
+				"protection.sip_rate.sources changed (needs a restart)" : strerror(-rc));
+	else
+		LOG(INFO, "policy reloaded from %s (%u rules)", dp.conf.policy_file, pc.n_rules);
+}
 
 static void
 on_signal(int sig)
@@ -352,6 +408,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "vpep-dataplane: error: %s\n", err);
 		goto out_eal;
 	}
+	dp.policy_on = dp.conf.policy_set;
+	if (dp.policy_on && policy_global_init(&dp.conf.policy, dp.conf.n_worker_lcores,
+				    dp.conf.sip.calls, (int)rte_socket_id(), err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpep-dataplane: error: %s\n", err);
+		goto out_eal;
+	}
 	for (i = 0; i < dp.conf.n_worker_lcores; i++) {
 		dp.workers[i] = worker_create(i, dp.conf.worker_lcores[i], err, sizeof(err));
 		if (dp.workers[i] == NULL) {
@@ -369,9 +431,16 @@ main(int argc, char **argv)
 			dp.n_workers == 1 ? "single-worker" : dp.rss_dispatch ? "rss" : "software",
 			dp.pool->size);
 
+	if (dp.conf.ipc_socket[0] != '\0' &&
+			dp_ipc_init(dp.conf.ipc_socket, dp.n_workers, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpep-dataplane: error: %s\n", err);
+		goto out_ports;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_sighup);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t_start = t0;
 	for (i = 0; i < dp.n_workers; i++)
 		rte_eal_remote_launch(worker_main, dp.workers[i], dp.workers[i]->lcore_id);
 
@@ -379,8 +448,15 @@ main(int argc, char **argv)
 	while (!stop_requested) {
 		double now;
 
-		rte_delay_us_sleep(dp.offline ? 1000 : 10000);
+		/* with the vpep-ctrl link the wait is a poll() that wakes for its messages and
+		 * for worker events, so a decision's round trip costs no sleeping period */
+		if (dp.conf.ipc_socket[0] != '\0')
+			dp_ipc_poll(dp.offline ? 1000 : 10000, ipc_stats_json);
+		else
+			rte_delay_us_sleep(dp.offline ? 1000 : 10000);
 		now = seconds_since(&t0);
+		if (reload_requested)
+			reload_policy();
 		if (dp.offline && dp_ports_offline_done())
 			break;
 		if (o.duration > 0 && now >= o.duration)
@@ -465,6 +541,9 @@ out_ports:
 out_workers:
 	for (i = 0; i < dp.n_workers; i++)
 		worker_free(dp.workers[i]);
+	dp_ipc_free();
+	if (dp.policy_on)
+		policy_global_free();
 	voip_global_free();
 	offline_cleanup(&cap);
 out_eal:

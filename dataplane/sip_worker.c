@@ -14,6 +14,9 @@
 #include "media_expect.h"
 #include "rtp_pt.h"
 #include "sdp_parse.h"
+#include "dp.h"
+#include "policy.h"
+#include "vpep_ipc.h"
 #include "sip_worker.h"
 
 /* Timers run at most this often; expectations are withdrawn within this of their linger. */
@@ -34,16 +37,6 @@ static const char *const seg_names[TCP_SEG_MAX] = {
 #undef SEG_NAME_
 };
 
-void
-sip_conf_default(struct sip_conf *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->calls = 8192;
-	c->tcp_flows = 512;
-	c->tcp_buffer = 8192;
-	call_table_conf_default(&c->ct);
-}
-
 static size_t
 align64(size_t n)
 {
@@ -54,6 +47,7 @@ size_t
 sip_worker_mem_size(const struct sip_conf *c)
 {
 	return align64(call_table_mem_size(c->calls)) +
+	       align64((size_t)c->calls * sizeof(struct sip_call_gate)) +
 	       align64((size_t)c->tcp_flows * sizeof(struct sip_tcp_slot)) +
 	       (size_t)c->tcp_flows * 2 * c->tcp_buffer;
 }
@@ -74,6 +68,9 @@ sip_worker_init(struct sip_worker *sw, unsigned int worker_id, const struct sip_
 		return -ENOMEM;
 	if (call_table_init(&sw->ct, sw->ct_mem, ct_bytes, c->calls, &c->ct) != 0)
 		return -EINVAL;
+	sw->gates = alloc(ctx, (size_t)c->calls * sizeof(*sw->gates));
+	if (sw->gates == NULL)
+		return -ENOMEM;
 	sw->tcp_n = c->tcp_flows;
 	sw->tcp_cap = c->tcp_buffer;
 	sw->tcp_free = SIP_TCP_NONE;
@@ -94,6 +91,8 @@ void
 sip_worker_free(struct sip_worker *sw, void (*release)(void *ptr))
 {
 	release(sw->ct_mem);
+	release(sw->gates);
+	sw->gates = NULL;
 	release(sw->tcp);
 	release(sw->tcp_buf);
 	sw->ct_mem = NULL;
@@ -172,16 +171,190 @@ pt_name(char out[16], const struct sdp_session *sdp, const uint8_t *sdp_buf, uns
 	}
 }
 
+/* ---- policy: admission when a call's media is first published, release at withdrawal ---- */
+
+/* What the local rules look at, from the expectations just published for one call. */
+struct admit_facts {
+	char codecs[CALL_MAX_MEDIA * 2][16];
+	unsigned int n_codecs;
+	uint64_t bps[CALL_MAX_MEDIA]; /* per m= line: its first codec's bandwidth */
+};
+
 static void
-apply_update(struct sip_worker *sw, const struct sdp_session *sdp, const uint8_t *sdp_buf)
+admit_note(struct admit_facts *af, const struct call_expect *e, const struct media_expect_info *info,
+		const struct policy_conf *pc)
+{
+	unsigned int j, m = e->media_idx < CALL_MAX_MEDIA ? e->media_idx : CALL_MAX_MEDIA - 1;
+	uint64_t bps = 0;
+
+	if (e->kind == CALL_EXPECT_RTCP)
+		return;
+	for (j = 0; j < info->n_pt; j++) {
+		unsigned int k;
+
+		if (info->pt[j].pt == info->te_pt || info->pt[j].name[0] == '\0')
+			continue;
+		for (k = 0; k < af->n_codecs; k++)
+			if (strcmp(af->codecs[k], info->pt[j].name) == 0)
+				break;
+		if (k == af->n_codecs && af->n_codecs < RTE_DIM(af->codecs))
+			memcpy(af->codecs[af->n_codecs++], info->pt[j].name, 16);
+		/* an offer lists alternatives: size for the most demanding until the answer
+		 * (published next) narrows the list */
+		bps = RTE_MAX(bps, policy_codec_bps(info->pt[j].name, info->pt[j].clock,
+					   e->key.family));
+	}
+	if (bps == 0)
+		bps = info->is_video ? pc->gate.video_bps : pc->gate.unknown_codec_bps;
+	if (bps > af->bps[m])
+		af->bps[m] = bps;
+}
+
+static void
+ipc_addr(struct vpep_ipc_addr *a, uint8_t family, const uint8_t *addr)
+{
+	memset(a, 0, sizeof(*a));
+	if (family != CALL_AF_IP4 && family != CALL_AF_IP6)
+		return;
+	a->family = family;
+	a->prefix_len = family == CALL_AF_IP4 ? 32 : 128;
+	memcpy(a->addr, addr, family == CALL_AF_IP4 ? 4 : 16);
+}
+
+/* The link's admission event for a call: identities, and per m= line both sides' RTP and
+ * RTCP endpoints with the first codec (include/vpep_ipc.h). */
+static void
+admission_event(struct vpep_ipc_admission *ev, const struct call *c, const struct admit_facts *af)
+{
+	unsigned int i, n;
+
+	memset(ev, 0, sizeof(*ev));
+	if (c->sig.l4proto == 6)
+		ev->flags |= VPEP_IPC_ADM_TCP;
+	ipc_addr(&ev->caller_addr, c->sig.family, c->sig.src);
+	snprintf(ev->call_id, sizeof(ev->call_id), "%s", c->call_id);
+	snprintf(ev->from_uri, sizeof(ev->from_uri), "%s", c->from);
+	snprintf(ev->to_uri, sizeof(ev->to_uri), "%s", c->to);
+	n = c->nmedia;
+	if (c->oa_pending && c->oa_nmedia > n)
+		n = c->oa_nmedia;
+	for (i = 0; i < n && i < CALL_MAX_MEDIA && ev->n_media < VPEP_IPC_MAX_MEDIA; i++) {
+		const struct call_media_side *o = &c->media[i].side[CALL_SIDE_CALLER];
+		const struct call_media_side *a = &c->media[i].side[CALL_SIDE_CALLEE];
+		struct vpep_ipc_media *m = &ev->media[ev->n_media];
+
+		/* an offer not answered yet is only in the pending list */
+		if (c->oa_pending && i < c->oa_nmedia) {
+			if (c->oa_side == CALL_SIDE_CALLER && !(o->flags & CALL_MS_PRESENT))
+				o = &c->pending[i];
+			else if (c->oa_side == CALL_SIDE_CALLEE && !(a->flags & CALL_MS_PRESENT))
+				a = &c->pending[i];
+		}
+
+		if (!(o->flags & CALL_MS_PRESENT) && !(a->flags & CALL_MS_PRESENT))
+			continue;
+		ipc_addr(&m->offer_addr, o->family, o->addr);
+		ipc_addr(&m->answer_addr, a->family, a->addr);
+		m->offer_port = o->port;
+		m->answer_port = a->port;
+		m->offer_rtcp_port = c->media[i].rtcp_mux ? o->port : o->rtcp_port;
+		m->answer_rtcp_port = c->media[i].rtcp_mux ? a->port : a->rtcp_port;
+		m->media_type = o->type == SDP_MEDIA_VIDEO || a->type == SDP_MEDIA_VIDEO ?
+				VPEP_IPC_MEDIA_VIDEO : o->type == SDP_MEDIA_AUDIO ||
+				a->type == SDP_MEDIA_AUDIO ? VPEP_IPC_MEDIA_AUDIO : VPEP_IPC_MEDIA_OTHER;
+		m->payload_type = a->npt > 0 ? a->pt[0] : o->npt > 0 ? o->pt[0] : 0;
+		m->clock_rate = a->npt > 0 ? a->clock[0] : o->npt > 0 ? o->clock[0] : 0;
+		m->bandwidth_bps = (uint32_t)RTE_MIN(af->bps[i < CALL_MAX_MEDIA ? i : 0],
+				(uint64_t)UINT32_MAX);
+		if (i < af->n_codecs)
+			memcpy(m->codec, af->codecs[i], sizeof(m->codec) - 1);
+		ev->n_media++;
+	}
+}
+
+static void
+admit_call(struct sip_worker *sw, struct call_ref ref, const struct admit_facts *af,
+		uint64_t now_ns)
+{
+	const struct call *c = call_table_get(&sw->ct, ref);
+	uint64_t h = sip_call_handle(sw->worker_id, ref), bps = 0;
+	struct sip_call_gate *sg;
+	struct policy_call_facts f;
+	unsigned int i;
+
+	if (c == NULL || ref.slot >= sw->ct.capacity)
+		return;
+	sg = &sw->gates[ref.slot];
+	for (i = 0; i < CALL_MAX_MEDIA; i++)
+		bps += af->bps[i];
+	memset(&f, 0, sizeof(f));
+	f.caller = c->from;
+	f.callee = c->to;
+	f.codecs = (const char(*)[16])af->codecs;
+	f.n_codecs = af->n_codecs;
+	f.bandwidth_bps = bps;
+	admission_event(&sw->adm_ev, c, af);
+	if (sg->handle == h) {
+		/* an answer or a re-offer changed the media: resize a locally decided gate */
+		policy_call_update(sw->worker_id, h, &f, sg->family, sg->addr, now_ns, &sw->adm_ev);
+		return;
+	}
+	sg->family = c->sig.family;
+	memcpy(sg->addr, c->sig.src, 16);
+	sg->start_ns = now_ns;
+	if (policy_call_admit(sw->worker_id, h, &f, sg->family, sg->addr, now_ns,
+			    &sw->adm_ev) >= 0)
+		sg->handle = h;
+}
+
+/* A withdrawal for ref: when the call is over (or gone), its gate goes with its media. */
+static void
+release_call(struct sip_worker *sw, struct call_ref ref, uint64_t now_ns)
+{
+	const struct call *c;
+	struct sip_call_gate *sg;
+	uint64_t h = sip_call_handle(sw->worker_id, ref);
+
+	if (ref.slot >= sw->ct.capacity)
+		return;
+	sg = &sw->gates[ref.slot];
+	if (sg->handle != h)
+		return;
+	c = call_table_get(&sw->ct, ref);
+	if (c != NULL && c->state != CALL_S_TERMINATED)
+		return; /* a re-offer moved the media; the call goes on */
+	{
+		struct vpep_ipc_call_end ev;
+
+		memset(&ev, 0, sizeof(ev));
+		if (c != NULL) {
+			ev.reason = c->reason;
+			snprintf(ev.call_id, sizeof(ev.call_id), "%s", c->call_id);
+			ev.duration_ms = (uint32_t)RTE_MIN(call_duration_ns(c, now_ns) / 1000000,
+					(uint64_t)UINT32_MAX);
+		}
+		policy_call_release(sw->worker_id, h, sg->family, sg->addr, now_ns, &ev);
+	}
+	sg->handle = 0;
+}
+
+static void
+apply_update(struct sip_worker *sw, const struct sdp_session *sdp, const uint8_t *sdp_buf,
+		uint64_t now_ns)
 {
 	const struct call_update *u = &sw->upd;
+	const struct policy_conf *pc = policy_current();
 	struct media_expect_info info;
+	struct admit_facts af;
+	struct call_ref admit_ref = { 0, 0 };
+	bool admit = false;
 	struct media_key k;
 	unsigned int i, j;
 	int rc;
 
+	memset(&af, 0, sizeof(af));
 	for (i = 0; i < u->ndel; i++) {
+		release_call(sw, u->del[i].ref, now_ns);
 		expect_key(&k, &u->del[i]);
 		rc = media_expect_del_owned(&k, sip_call_handle(sw->worker_id, u->del[i].ref));
 		if (rc == 0)
@@ -211,7 +384,20 @@ apply_update(struct sip_worker *sw, const struct sdp_session *sdp, const uint8_t
 			sw->st.ctr[SIPW_CTR_EXPECT_ADDED]++;
 		else
 			sw->st.ctr[SIPW_CTR_EXPECT_FULL]++;
+		if (pc != NULL) {
+			/* one message publishes media of one call */
+			if (admit && (admit_ref.slot != e->key.ref.slot ||
+					     admit_ref.gen != e->key.ref.gen)) {
+				admit_call(sw, admit_ref, &af, now_ns);
+				memset(&af, 0, sizeof(af));
+			}
+			admit_ref = e->key.ref;
+			admit = true;
+			admit_note(&af, e, &info, pc);
+		}
 	}
+	if (admit)
+		admit_call(sw, admit_ref, &af, now_ns);
 }
 
 /* ---- messages ---- */
@@ -233,8 +419,30 @@ handle_message(struct sip_worker *sw, const uint8_t *buf, const struct sip_msg *
 {
 	const struct sdp_session *sdp = NULL;
 	const uint8_t *sdp_buf = NULL;
+	const struct policy_gate *gt;
+	struct call_ref ref = { 0, 0 };
 
 	count_message(sw, msg);
+	if (dp.policy_on && msg->kind == SIP_KIND_REQUEST && sig->family != 0) {
+		bool sweep = msg->method == SIP_METHOD_REGISTER || msg->method == SIP_METHOD_OPTIONS;
+		const uint8_t *user = NULL;
+		uint32_t user_len = 0;
+		struct sip_uri uri;
+		uint8_t hint;
+
+		if (sweep && msg->to.uri.len > 0 && sip_uri_parse(buf, msg->to.uri, &uri) == 0) {
+			user = uri.scheme == SIP_URI_TEL ? buf + uri.number.off : buf + uri.user.off;
+			user_len = uri.scheme == SIP_URI_TEL ? uri.number.len : uri.user.len;
+		}
+		hint = policy_sip_request(dp.workers[sw->worker_id], sig->family, sig->src,
+				msg->user_agent.len ? buf + msg->user_agent.off : NULL,
+				msg->user_agent.len, user, user_len, sweep, now_ns);
+		if (hint != POLICY_SIP_NONE) {
+			/* dropped before it reaches the service: it makes no call either */
+			sw->hint = hint;
+			return;
+		}
+	}
 	if (msg->flags & SIP_F_SDP) {
 		sdp_buf = buf + msg->sdp.off;
 		if (sdp_parse(sdp_buf, msg->sdp.len, &sw->sdp) == SDP_PARSE_OK)
@@ -242,10 +450,13 @@ handle_message(struct sip_worker *sw, const uint8_t *buf, const struct sip_msg *
 		else
 			sw->st.ctr[SIPW_CTR_SDP_MALFORMED]++;
 	}
-	if (call_table_sip(&sw->ct, buf, msg, sdp, now_ns, sig, &sw->upd, NULL) < 0)
+	if (call_table_sip(&sw->ct, buf, msg, sdp, now_ns, sig, &sw->upd, &ref) < 0)
 		return;
 	if (sw->upd.nadd || sw->upd.ndel)
-		apply_update(sw, sdp, sdp_buf);
+		apply_update(sw, sdp, sdp_buf, now_ns);
+	gt = policy_call_gate(sip_call_handle(sw->worker_id, ref));
+	if (gt != NULL && gt->verdict == POLICY_DENY && gt->deny_signalling)
+		sw->hint = POLICY_SIP_DENIED_CALL;
 }
 
 static void
@@ -400,7 +611,7 @@ sip_worker_tick(struct sip_worker *sw, uint64_t now_ns)
 	do {
 		call_table_tick(&sw->ct, now_ns, &sw->upd, SIP_TICK_BUDGET);
 		if (sw->upd.nadd || sw->upd.ndel)
-			apply_update(sw, NULL, NULL);
+			apply_update(sw, NULL, NULL, now_ns);
 	} while (sw->upd.more && ++rounds < 8);
 }
 

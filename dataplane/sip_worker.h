@@ -29,6 +29,7 @@
 #include "call_table.h"
 #include "sip_parse.h"
 #include "tcp_stream.h"
+#include "vpep_ipc.h"
 
 /* Counters besides the per-method, per-code and per-error arrays; second column: JSON name. */
 #define SIPW_CTR_LIST(X)                                                                           \
@@ -77,6 +78,14 @@ struct sip_conf {
 	struct call_table_conf ct;
 };
 
+/* A call this worker admitted to policy (policy_call_admit): released with its media. */
+struct sip_call_gate {
+	uint64_t handle; /* 0: none */
+	uint64_t start_ns;
+	uint8_t family;  /* caller's signalling address (per-source call counts) */
+	uint8_t addr[16];
+};
+
 struct sip_worker {
 	unsigned int worker_id;
 	struct call_table ct;
@@ -88,6 +97,9 @@ struct sip_worker {
 	uint32_t tcp_cap;
 	uint64_t next_tick_ns;
 	struct sip_stats st;
+	uint8_t hint;           /* enum policy_sip_hint for the packet being handled */
+	struct sip_call_gate *gates; /* per call slot: the call admitted to policy, if any */
+	struct vpep_ipc_admission adm_ev; /* scratch: the admission event being built */
 	struct call_update upd; /* scratch, a few KiB: one message's changes */
 	struct sip_msg msg;     /* scratch */
 	struct sdp_session sdp; /* scratch */
@@ -95,8 +107,17 @@ struct sip_worker {
 
 #define SIP_TCP_NONE UINT32_MAX
 
-/* Defaults of struct sip_conf. */
-void sip_conf_default(struct sip_conf *c);
+/* Defaults of struct sip_conf. Inline: the config loader must not pull the SIP worker (and
+ * with it the policy and the process globals) into every program that reads a config. */
+static inline void
+sip_conf_default(struct sip_conf *c)
+{
+	__builtin_memset(c, 0, sizeof(*c));
+	c->calls = 8192;
+	c->tcp_flows = 512;
+	c->tcp_buffer = 8192;
+	call_table_conf_default(&c->ct);
+}
 
 /* Bytes sip_worker_init() takes (besides struct sip_worker itself). */
 size_t sip_worker_mem_size(const struct sip_conf *c);

@@ -22,6 +22,7 @@
 
 #include "dp_rss.h"
 #include "dp_time.h"
+#include "policy.h"
 #include "voip.h"
 #include "sip_worker.h"
 #include "worker.h"
@@ -116,7 +117,8 @@ worker_create(unsigned int id, unsigned int lcore_id, char *err, size_t err_len)
 		snprintf(err, err_len, "worker %u: out of memory", id);
 		goto fail;
 	}
-	if (voip_worker_init(w, err, err_len) != 0)
+	if (voip_worker_init(w, err, err_len) != 0 ||
+			(dp.policy_on && policy_worker_init(w, err, err_len) != 0))
 		goto fail;
 	return w;
 fail:
@@ -141,6 +143,7 @@ worker_free(struct dp_worker *w)
 		}
 		rte_ring_free(w->handoff);
 	}
+	policy_worker_free(w);
 	voip_worker_free(w);
 	flow_table_free(w->flows);
 	ip_reasm_free(w->reasm, w->now_ns);
@@ -447,7 +450,8 @@ output_burst(struct dp_worker *w, struct burst_ctx *b, uint16_t out)
 
 	if (out == DP_NO_PORT) {
 		for (j = 0; j < b->n; j++)
-			output(w, b->pkts[j], &b->meta[j]);
+			if (b->pkts[j] != NULL)
+				output(w, b->pkts[j], &b->meta[j]);
 		return;
 	}
 	t = &w->tx[out];
@@ -455,6 +459,8 @@ output_burst(struct dp_worker *w, struct burst_ctx *b, uint16_t out)
 	for (j = 0; j < b->n; j++) {
 		struct rte_mbuf *m = b->pkts[j];
 
+		if (unlikely(m == NULL))
+			continue; /* dropped by policy */
 		if (unlikely(n == DP_BURST_MAX)) {
 			t->n = (uint16_t)n;
 			t->bytes += bytes;
@@ -625,9 +631,27 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 	/* Application pass, in arrival order: classification and the class handlers. The
 	 * flows resolved above stay put meanwhile (the table never evicts a flow active in the
 	 * last second, so no index of this burst is reused). */
-	for (k = 0; k < bn; k++)
-		if (likely(b.idx[k] != FLOW_NIL))
-			voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
+	if (!dp.policy_on) {
+		for (k = 0; k < bn; k++)
+			if (likely(b.idx[k] != FLOW_NIL))
+				voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
+	} else {
+		/* Policy after the application pass: it needs the class and call just learnt, and
+		 * the SIP worker's verdict on this very message. */
+		for (k = 0; k < bn; k++) {
+			int why;
+
+			w->voip->sip->hint = POLICY_SIP_NONE;
+			if (likely(b.idx[k] != FLOW_NIL))
+				voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
+			why = policy_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k],
+					w->voip->sip->hint);
+			if (unlikely(why != 0)) {
+				drop(w, b.pkts[k], (enum vpep_ctr)why);
+				b.pkts[k] = NULL;
+			}
+		}
+	}
 	output_burst(w, &b, from_rx ? dp.out_port[rx_port] : DP_NO_PORT);
 	for (j = 0; j < dp.n_workers; j++)
 		flush_handoff(w, j);
@@ -729,6 +753,8 @@ worker_main(void *arg)
 		drain_tx_rings(w);
 		flush_all(w);
 		voip_loop(w);
+		if (dp.policy_on)
+			policy_loop(w);
 		ip_reasm_tick(w->reasm, w->now_ns);
 		if (w->now_ns >= next_expire) {
 			flow_table_expire(w->flows, w->now_ns, FLOW_EXPIRE_BUDGET);

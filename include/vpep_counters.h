@@ -100,6 +100,13 @@
 	X(tx_failed, DROP, "packet the port did not accept for transmission") \
 	X(handoff_ring_full, DROP, "packet dropped because the owning worker's ring was full") \
 	X(no_output_port, DROP, "packet received on a port that has no pair in inline mode") \
+	X(policy_gate_denied, DROP, "media (or signalling, if so configured) of a call a decision denied") \
+	X(policy_gate_red, DROP, "packet a call gate's meter coloured for dropping") \
+	X(policy_class_red, DROP, "packet a class meter coloured for dropping") \
+	X(policy_held, DROP, "media of a call waiting for its decision (admission pending: hold)") \
+	X(policy_pinhole, DROP, "RTP to a port no SDP opened (pinhole mode)") \
+	X(policy_sip_rate, DROP, "SIP request over its source's rate limit") \
+	X(policy_scanner, DROP, "SIP from a recognised scanner or a blocklisted source") \
 	/* Informational */ \
 	X(non_ip, INFO, "frames that are not IPv4 or IPv6 (ARP, LLDP...) passed through untouched") \
 	X(vlan_tagged, INFO, "frames with one VLAN tag") \
