@@ -183,13 +183,22 @@ push(struct policy_op *po, struct policy_entry *e)
 	return 0;
 }
 
-/* Decisions compare on what the dataplane enforces, not on which rule or source decided. */
+/*
+ * Decisions compare on what the dataplane enforces, not on which rule or source decided: the
+ * verdict; for an admit, the DSCP and the meter's type and rates. A deny's DSCP and meter mean
+ * nothing. The colour actions are not compared: vpep-ctrl derives them from the meter type, and
+ * a resync (GATE_STATE) does not report them.
+ */
 static int
 same_decision(const struct vpep_ipc_decision *a, const struct vpep_ipc_decision *b)
 {
-	return a->verdict == b->verdict && a->dscp == b->dscp &&
-		a->deny_signalling == b->deny_signalling &&
-		memcmp(&a->meter, &b->meter, sizeof(a->meter)) == 0;
+	if (a->verdict != b->verdict)
+		return 0;
+	if (a->verdict == VPEP_IPC_VERDICT_DENY)
+		return a->deny_signalling == b->deny_signalling;
+	return a->dscp == b->dscp && a->meter.type == b->meter.type && a->meter.cir == b->meter.cir &&
+		a->meter.pir == b->meter.pir && a->meter.cbs == b->meter.cbs &&
+		a->meter.pbs == b->meter.pbs;
 }
 
 int

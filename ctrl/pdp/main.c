@@ -334,6 +334,7 @@ on_admission(struct pdp_peer *pp, const struct cops_msg *m, const struct cops_ob
 		g.tp.envelope = PCMM_ENV_AUTHORIZED;
 		g.tp.service_number = 2;
 		g.tp.fs[0].token_rate = pcmm_f32_bits((float)v.rate_bps / 8.0f);
+		g.tp.fs[0].token_size = pcmm_f32_bits((float)v.burst_bytes);
 		g.tp.fs[0].peak_rate = pcmm_f32_bits((float)v.rate_bps / 8.0f);
 		g.tp.fs[0].rate = pcmm_f32_bits((float)v.rate_bps / 8.0f);
 		n = pcmm_gate_encode(csi, sizeof(csi), &g, &pe);

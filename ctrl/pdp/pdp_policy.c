@@ -44,7 +44,7 @@ static int
 load_rule(struct cfg *cf, struct pdp_policy *p, json_t *o, const char *path, struct pdp_rule *r)
 {
 	static const char *const keys[] = {"name", "caller", "callee", "codecs", "verdict", "class",
-		"max_bandwidth_bps", "max_calls_per_subscriber", "rate_bps", NULL};
+		"max_bandwidth_bps", "max_calls_per_subscriber", "rate_bps", "burst_bytes", NULL};
 	static const char *const verdicts[] = {"admit", "deny", NULL};
 	char sub[256], el[256];
 	json_t *codecs, *v;
@@ -63,6 +63,7 @@ load_rule(struct cfg *cf, struct pdp_policy *p, json_t *o, const char *path, str
 			cfg_uint(cf, o, path, "max_bandwidth_bps", 0, 0, 1ull << 40,
 				&r->max_bandwidth_bps) ||
 			cfg_uint(cf, o, path, "rate_bps", 0, 0, 1ull << 40, &r->rate_bps) ||
+			cfg_uint(cf, o, path, "burst_bytes", 0, 0, 1ull << 32, &r->burst_bytes) ||
 			cfg_uint(cf, o, path, "max_calls_per_subscriber", 0, 0, 1u << 30, &u))
 		return -EINVAL;
 	r->admit = e == 0;
@@ -372,6 +373,7 @@ pdp_policy_decide(struct pdp_policy *p, const struct pep_csi_call *c, struct pdp
 		v->admit = r->admit;
 		v->dscp = p->classes[r->cls].dscp;
 		v->rate_bps = r->rate_bps ? r->rate_bps : c->bandwidth_bps;
+		v->burst_bytes = r->burst_bytes;
 		snprintf(v->rule, sizeof(v->rule), "%s", r->name);
 		snprintf(v->reason, sizeof(v->reason), "rule");
 		if (v->admit && r->max_bandwidth_bps && c->bandwidth_bps > r->max_bandwidth_bps) {
@@ -386,6 +388,12 @@ pdp_policy_decide(struct pdp_policy *p, const struct pep_csi_call *c, struct pdp
 			snprintf(v->reason, sizeof(v->reason), "subscriber has %u calls",
 				pdp_policy_calls(p, &c->subscriber));
 		}
+	}
+	if (v->burst_bytes == 0) {
+		/* 200 ms of the rate: RTP's burstiness after jitter, not a second's worth */
+		v->burst_bytes = v->rate_bps / 8 / 5;
+		if (v->burst_bytes < 1500)
+			v->burst_bytes = 1500;
 	}
 	if (v->admit) {
 		struct pdp_sub *s = sub_find(p, &c->subscriber);

@@ -40,6 +40,7 @@ struct pdp_rule {
 	uint64_t max_bandwidth_bps;	/* 0 = no cap */
 	uint32_t max_calls_per_subscriber;	/* 0 = no limit */
 	uint64_t rate_bps;		/* meter rate given in the gate; 0 = the call's bandwidth */
+	uint64_t burst_bytes;		/* token bucket size given; 0 = 200 ms of the rate */
 };
 
 struct pdp_push {
@@ -73,6 +74,7 @@ struct pdp_verdict {
 	int admit;
 	uint8_t dscp;
 	uint64_t rate_bps;
+	uint64_t burst_bytes;
 	char rule[PDP_NAME_LEN + 16];
 	char reason[48];
 };
