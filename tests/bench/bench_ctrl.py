@@ -81,6 +81,10 @@ def main():
         with open(status) as f:
             st = json.load(f)
         print(out.strip())
+        # the machine's own wakeup latency, for reading the tail (see ctrl_rtt.c)
+        ref = subprocess.run([args.rtt, "--wakeup", "5000"], stdout=subprocess.PIPE,
+                             universal_newlines=True, timeout=60)
+        print(ref.stdout.strip())
         print("ctrl_rate=%d/s" % args.rate)
         print("ctrl_open_handles=%d" % st["sessions"][0]["handles"])
         print("ctrl_rss_kib_start=%d" % rss0)

@@ -10,6 +10,10 @@
  *
  *   ctrl_rtt SOCKET CALLS RATE   -> prints p50/p90/p99/max round trip in ms, and how many
  *                                   decisions arrived; exit 1 if some did not within 10 s.
+ *   ctrl_rtt --wakeup N          -> the machine's reference: how late N sleeps of 1 ms wake
+ *                                   up (p50/p90/p99/max). The round trip needs four wakeups
+ *                                   (vpep-ctrl, vpep-pdp, vpep-ctrl, this), so its tail can
+ *                                   not be shorter than this one's.
  */
 
 #include <errno.h>
@@ -64,6 +68,28 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int
+wakeup(uint32_t n)
+{
+	double *v = calloc(n, sizeof(*v));
+	uint32_t i;
+
+	if (v == NULL || n == 0)
+		return 2;
+	for (i = 0; i < n; i++) {
+		struct timespec ms = {0, 1000000};
+		double t = now_s();
+
+		nanosleep(&ms, NULL);
+		v[i] = (now_s() - t) * 1000.0 - 1.0;
+	}
+	qsort(v, n, sizeof(*v), cmp);
+	printf("wakeup_late_p50_ms=%.3f\nwakeup_late_p90_ms=%.3f\nwakeup_late_p99_ms=%.3f\n"
+		"wakeup_late_max_ms=%.3f\n", v[n / 2], v[n * 90 / 100], v[n * 99 / 100], v[n - 1]);
+	free(v);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -74,8 +100,10 @@ main(int argc, char **argv)
 	double rate, t0, *tx, *rtt, deadline;
 	int lfd, fd, ready = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--wakeup") == 0)
+		return wakeup((uint32_t)atoi(argv[2]));
 	if (argc != 4) {
-		fprintf(stderr, "usage: ctrl_rtt SOCKET CALLS RATE\n");
+		fprintf(stderr, "usage: ctrl_rtt SOCKET CALLS RATE | ctrl_rtt --wakeup N\n");
 		return 2;
 	}
 	calls = (uint32_t)atoi(argv[2]);
