@@ -245,7 +245,8 @@ def tshark_frames(pcap, ports):
     for p in ports:
         args += ["-d", "tcp.port==%d,cops" % p]
     for f in ["frame.number", "frame.time_relative", "frame.protocols", "tcp.len",
-              "tcp.srcport", "tcp.dstport", "tcp.reassembled_in", "tcp.analysis.retransmission", "_ws.malformed",
+              "tcp.srcport", "tcp.dstport", "tcp.reassembled_in", "tcp.analysis.retransmission",
+              "_ws.malformed",
               "_ws.expert.severity", "_ws.expert.message", "_ws.expert.group"] + COPS_FIELDS:
         args += ["-e", f]
     out = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
