@@ -207,7 +207,8 @@ report(struct pep *p, struct pep_call *c, int32_t status)
 			PCMM_ERR_OTHER, 0);
 	if (n < 0)
 		n = 0;
-	if (cops_fsm_report(&c->conn->fsm, c->cops_handle, 1, ok ? COPS_REPORT_SUCCESS :
+	/* RFC 2748 3.6: the Solicited flag says whether the RPT answers a solicited DEC */
+	if (cops_fsm_report(&c->conn->fsm, c->cops_handle, c->rpt_solicited, ok ? COPS_REPORT_SUCCESS :
 			COPS_REPORT_FAILURE, csi, (uint16_t)n) == 0) {
 		if (ok)
 			p->rpt_success++;
@@ -235,6 +236,7 @@ call_decision(struct pep *p, struct pep_call *c, const struct cops_fsm_dec *dec)
 	d.call_handle = c->call_handle;
 	d.gate_id = c->gate_id;
 	d.source = VPEP_IPC_SOURCE_COPS;
+	c->rpt_solicited = (uint8_t)dec->solicited;
 	if (dec->cmd == COPS_DEC_CMD_INSTALL && (!dec->has_gate || dec->gate.cmd == PCMM_GATE_SET)) {
 		d.verdict = VPEP_IPC_VERDICT_ADMIT;
 		d.dscp = dec->has_gate ? pep_csi_dscp(&dec->gate) : VPEP_IPC_DSCP_KEEP;
@@ -269,8 +271,9 @@ call_decision(struct pep *p, struct pep_call *c, const struct cops_fsm_dec *dec)
 }
 
 static void
-gate_report(struct pep *p, struct cops_conn *conn, uint32_t handle, const struct pcmm_gate *req,
-	uint16_t cmd, uint32_t gate_id, uint16_t err, const struct pcmm_gate *info)
+gate_report(struct pep *p, struct cops_conn *conn, uint32_t handle, int solicited,
+	const struct pcmm_gate *req, uint16_t cmd, uint32_t gate_id, uint16_t err,
+	const struct pcmm_gate *info)
 {
 	uint8_t csi[CSI_CAP];
 	struct pcmm_gate g;
@@ -294,13 +297,14 @@ gate_report(struct pep *p, struct cops_conn *conn, uint32_t handle, const struct
 		n = 0;
 	if (fail)
 		p->gate_errors++;
-	cops_fsm_report(&conn->fsm, handle, 1, fail ? COPS_REPORT_FAILURE : COPS_REPORT_SUCCESS,
-		csi, (uint16_t)n);
+	cops_fsm_report(&conn->fsm, handle, solicited, fail ? COPS_REPORT_FAILURE :
+		COPS_REPORT_SUCCESS, csi, (uint16_t)n);
 }
 
 /* A gate command pushed on the provisioning handle. */
 static void
-gate_command(struct pep *p, struct cops_conn *conn, uint32_t handle, const struct pcmm_gate *g)
+gate_command(struct pep *p, struct cops_conn *conn, uint32_t handle, int sol,
+	const struct pcmm_gate *g)
 {
 	struct vpep_ipc_gate ig;
 	uint32_t id;
@@ -313,7 +317,7 @@ gate_command(struct pep *p, struct cops_conn *conn, uint32_t handle, const struc
 			const struct policy_entry *e = policy_op_gate(&p->po, g->gate_id);
 
 			if (e == NULL || !e->is_gate) {
-				gate_report(p, conn, handle, g, PCMM_GATE_SET_ERR, g->gate_id,
+				gate_report(p, conn, handle, sol, g, PCMM_GATE_SET_ERR, g->gate_id,
 					PCMM_ERR_UNKNOWN_GATE_ID, NULL);
 				return;
 			}
@@ -322,7 +326,7 @@ gate_command(struct pep *p, struct cops_conn *conn, uint32_t handle, const struc
 			id = 0;
 		}
 		if (pep_csi_gate_to_ipc(g, id ? id : 1, &ig) != 0) {
-			gate_report(p, conn, handle, g, PCMM_GATE_SET_ERR, 0, PCMM_ERR_MISSING_OBJECT,
+			gate_report(p, conn, handle, sol, g, PCMM_GATE_SET_ERR, 0, PCMM_ERR_MISSING_OBJECT,
 				NULL);
 			return;
 		}
@@ -336,7 +340,7 @@ gate_command(struct pep *p, struct cops_conn *conn, uint32_t handle, const struc
 		rc = policy_op_gate_set(&p->po, &ig, ctrl_now_ms());
 		LOG_INFO("gate %u: Gate-Set from the PDP: %s", id, rc == 1 ? "unchanged" :
 			rc == 0 ? "installed" : "failed");
-		gate_report(p, conn, handle, g, rc >= 0 ? PCMM_GATE_SET_ACK : PCMM_GATE_SET_ERR, id,
+		gate_report(p, conn, handle, sol, g, rc >= 0 ? PCMM_GATE_SET_ACK : PCMM_GATE_SET_ERR, id,
 			rc >= 0 ? 0 : PCMM_ERR_INSUFFICIENT_RESOURCES, NULL);
 		return;
 	case PCMM_GATE_DELETE:
@@ -344,7 +348,7 @@ gate_command(struct pep *p, struct cops_conn *conn, uint32_t handle, const struc
 		rc = policy_op_gate_delete(&p->po, g->gate_id);
 		LOG_INFO("gate %u: Gate-Delete from the PDP: %s", g->gate_id, rc == 0 ? "removed" :
 			"unknown");
-		gate_report(p, conn, handle, g, rc == 0 ? PCMM_GATE_DELETE_ACK :
+		gate_report(p, conn, handle, sol, g, rc == 0 ? PCMM_GATE_DELETE_ACK :
 			PCMM_GATE_DELETE_ERR, g->gate_id, rc == 0 ? 0 : PCMM_ERR_UNKNOWN_GATE_ID, NULL);
 		return;
 	case PCMM_GATE_INFO: {
@@ -353,17 +357,17 @@ gate_command(struct pep *p, struct cops_conn *conn, uint32_t handle, const struc
 
 		p->gate_infos++;
 		if (e == NULL || !e->is_gate) {
-			gate_report(p, conn, handle, g, PCMM_GATE_INFO_ERR, g->gate_id,
+			gate_report(p, conn, handle, sol, g, PCMM_GATE_INFO_ERR, g->gate_id,
 				PCMM_ERR_UNKNOWN_GATE_ID, NULL);
 			return;
 		}
 		memset(&info, 0, sizeof(info));
 		pep_csi_gate_from_ipc(&e->u.gate, &info);
-		gate_report(p, conn, handle, g, PCMM_GATE_INFO_ACK, g->gate_id, 0, &info);
+		gate_report(p, conn, handle, sol, g, PCMM_GATE_INFO_ACK, g->gate_id, 0, &info);
 		return;
 	}
 	default:
-		gate_report(p, conn, handle, g, PCMM_INVALID_GATE_CMD_ERR, 0,
+		gate_report(p, conn, handle, sol, g, PCMM_INVALID_GATE_CMD_ERR, 0,
 			PCMM_ERR_UNKNOWN_GATE_CMD, NULL);
 		return;
 	}
@@ -379,10 +383,10 @@ conn_decision(void *ctx, struct cops_conn *conn, uint32_t handle, uint64_t cooki
 	if (cookie == 0) {
 		/* the provisioning handle: gate commands, answered one RPT each */
 		if (dec->has_gate && dec->cmd == COPS_DEC_CMD_INSTALL)
-			gate_command(p, conn, handle, &dec->gate);
+			gate_command(p, conn, handle, dec->solicited, &dec->gate);
 		else if (dec->has_gate && dec->cmd == COPS_DEC_CMD_REMOVE &&
 				dec->gate.cmd == PCMM_GATE_DELETE)
-			gate_command(p, conn, handle, &dec->gate);
+			gate_command(p, conn, handle, dec->solicited, &dec->gate);
 		changed(p, 0);
 		return;
 	}

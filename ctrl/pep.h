@@ -31,6 +31,7 @@ struct pep_call {
 	uint8_t lpdp_counted;		/* admitted by the LPDP: counts against its source */
 	uint8_t rpt_pending;		/* RPT once the dataplane answers the DECISION */
 	uint8_t resync_req;		/* learned in a resync: REQ after RESYNC_DONE */
+	uint8_t rpt_solicited;		/* the pending RPT answers a solicited DEC */
 	uint16_t txn;
 	struct vpep_ipc_admission adm;
 };
