@@ -19,6 +19,7 @@ config_defaults(struct config *c)
 	c->log_level = CONFIG_LOG_INFO;
 	snprintf(c->ipc_socket, sizeof(c->ipc_socket), "%s", VPEP_IPC_SOCKET_DEFAULT);
 	c->ipc_retry_max_ms = 2000;
+	c->ipc_stats_interval_ms = 5000;
 	c->open_timeout_ms = 500;
 	c->backoff_min_ms = 100;
 	c->backoff_max_ms = 5000;
@@ -203,7 +204,7 @@ static int
 load_root(struct cfg *cf, struct config *c)
 {
 	static const char *const keys[] = {"pepid", "log_level", "ipc", "cops", "lpdp", NULL};
-	static const char *const ipc_keys[] = {"socket", "retry_max_ms", NULL};
+	static const char *const ipc_keys[] = {"socket", "retry_max_ms", "stats_interval_ms", NULL};
 	static const char *const cops_keys[] = {"sessions", "open_timeout_ms", "backoff_min_ms",
 		"backoff_max_ms", "decision_survival_s", NULL};
 	static const char *const levels[] = {"error", "warn", "info", "debug", NULL};
@@ -230,6 +231,12 @@ load_root(struct cfg *cf, struct config *c)
 		if (cfg_uint(cf, o, "ipc", "retry_max_ms", 0, 10, 600000, &u))
 			return -EINVAL;
 		c->ipc_retry_max_ms = (uint32_t)u;
+		u = c->ipc_stats_interval_ms;
+		if (cfg_uint(cf, o, "ipc", "stats_interval_ms", 0, 0, 3600000, &u))
+			return -EINVAL;
+		if (u != 0 && u < 100)
+			return cfg_error(cf, "ipc.stats_interval_ms", "0 (never) or at least 100");
+		c->ipc_stats_interval_ms = (uint32_t)u;
 	}
 	if (cfg_object(cf, root, NULL, "cops", &o))
 		return -EINVAL;

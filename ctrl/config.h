@@ -46,6 +46,7 @@ struct config {
 	int log_level;
 	char ipc_socket[CONFIG_PATH_LEN];
 	uint32_t ipc_retry_max_ms;
+	uint32_t ipc_stats_interval_ms;	/* STATS_REQ period; 0 = never */
 	struct config_session sessions[CONFIG_MAX_SESSIONS];
 	uint32_t n_sessions;
 	uint32_t open_timeout_ms;

@@ -154,6 +154,11 @@ write_status(struct app *a)
 	json_object_set_new(root, "policy", pol);
 	json_object_set_new(root, "lpdp", lp);
 	json_object_set_new(root, "pep", pepj);
+	if (p->dp_stats != NULL) {
+		/* the dataplane's statistics as it sent them (STATS) */
+		json_object_set(root, "dataplane_stats", p->dp_stats);
+		json_object_set_new(root, "t_dataplane_stats", json_real(p->t_dp_stats));
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", a->status_file);
 	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) == 0 &&
 			rename(tmp, a->status_file) != 0)

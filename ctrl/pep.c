@@ -557,8 +557,22 @@ ipc_msg(void *ctx, const struct vpep_ipc_hdr *h, const void *body)
 	case VPEP_IPC_RESYNC_DONE:
 		resync_done(p, body);
 		break;
+	case VPEP_IPC_STATS: {
+		/* kept whole for the status file (and, later, the HTTP API) */
+		json_t *doc = json_loadb(body, h->len, 0, NULL);
+
+		if (doc == NULL) {
+			LOG_WARN("ipc: STATS (%u bytes) is not JSON", h->len);
+			break;
+		}
+		json_decref(p->dp_stats);
+		p->dp_stats = doc;
+		p->t_dp_stats = ctrl_now_s();
+		changed(p, 0);
+		break;
+	}
 	default:
-		break;	/* STATS and newer types: nothing to do here yet */
+		break;	/* newer types: nothing to do here yet */
 	}
 }
 
@@ -582,6 +596,16 @@ expire_one(void *arg, const struct policy_entry *e)
 	c = call_find(p, e->call_handle);
 	if (c != NULL)
 		lpdp_decide_call(p, c);
+}
+
+static void
+on_stats_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct pep *p = arg;
+
+	(void)fd;
+	(void)what;
+	ctrl_ipc_send(&p->ipc, VPEP_IPC_STATS_REQ, NULL, 0);
 }
 
 /* COPS decisions outlive a PDP outage by decision_survival_s, then the LPDP takes over. */
@@ -636,7 +660,8 @@ pep_init(struct pep *p, struct event_base *base, const struct config *cfg,
 	}
 	p->n_conns = cfg->n_sessions;
 	p->survival_ev = event_new(base, -1, EV_PERSIST, on_survival, p);
-	return p->survival_ev != NULL ? 0 : -ENOMEM;
+	p->stats_ev = event_new(base, -1, EV_PERSIST, on_stats_timer, p);
+	return p->survival_ev != NULL && p->stats_ev != NULL ? 0 : -ENOMEM;
 }
 
 void
@@ -649,6 +674,12 @@ pep_start(struct pep *p)
 	for (i = 0; i < p->n_conns; i++)
 		cops_conn_start(&p->conns[i]);
 	evtimer_add(p->survival_ev, &tv);
+	if (p->cfg->ipc_stats_interval_ms) {
+		struct timeval st = {p->cfg->ipc_stats_interval_ms / 1000,
+			(p->cfg->ipc_stats_interval_ms % 1000) * 1000};
+
+		evtimer_add(p->stats_ev, &st);
+	}
 }
 
 void
@@ -661,7 +692,11 @@ pep_stop(struct pep *p)
 	ctrl_ipc_stop(&p->ipc);
 	if (p->survival_ev != NULL)
 		event_free(p->survival_ev);
-	p->survival_ev = NULL;
+	if (p->stats_ev != NULL)
+		event_free(p->stats_ev);
+	p->survival_ev = p->stats_ev = NULL;
+	json_decref(p->dp_stats);
+	p->dp_stats = NULL;
 	for (i = 0; i < PEP_CALL_BUCKETS; i++) {
 		struct pep_call *c = p->calls[i], *n;
 

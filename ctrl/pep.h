@@ -13,6 +13,7 @@
 #define VPEP_CTRL_PEP_H
 
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "config.h"
 #include "cops_conn.h"
@@ -50,6 +51,9 @@ struct pep {
 	uint32_t n_calls;
 	uint16_t txn;
 	struct event *survival_ev;
+	struct event *stats_ev;
+	json_t *dp_stats;		/* the dataplane's last STATS document, parsed once */
+	double t_dp_stats;
 	void (*changed)(void *arg, int urgent);
 	void *changed_arg;
 	/* counters */

@@ -117,7 +117,8 @@ class Env:
 
     def ctrl_config(self, pdp_ports, lpdp=None, survival=60, sessions=None, **cops):
         cfg = {"pepid": "vpep-it", "log_level": "debug",
-               "ipc": {"socket": self.path("dp.sock"), "retry_max_ms": 200},
+               "ipc": {"socket": self.path("dp.sock"), "retry_max_ms": 200,
+                       "stats_interval_ms": 500},
                "cops": {"sessions": sessions if sessions is not None else [
                    {"client_type": 0x800A, "pdps": ["127.0.0.1:%d" % p for p in pdp_ports]}],
                    "open_timeout_ms": 400, "backoff_min_ms": 50, "backoff_max_ms": 500,

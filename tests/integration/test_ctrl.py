@@ -136,6 +136,8 @@ def t_full_session(env):
     drq = [d for d in env.decisions("pdp") if d["event"] == "delete"][0]
     check(drq["reason"] == 4, "DRQ at call end with reason 4 (Tear): %d" % drq["reason"])
     one_decision_each(env, calls)
+    st = env.wait_status(lambda s: "dataplane_stats" in s, 5, "the dataplane's STATS")
+    check(st["dataplane_stats"] == {"fake": True}, "STATS_REQ answered, the document kept")
     pcap = env.stop_capture()
     ops, gates, dscps = capture_matches(env, pcap, [port], [c[2] for c in calls.values()])
     for op, name in [(6, "OPN"), (7, "CAT"), (9, "KA"), (1, "REQ"), (2, "DEC"), (3, "RPT"),

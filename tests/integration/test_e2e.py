@@ -110,11 +110,12 @@ def t_dataplane(env):
 
         # every admission decided by the PDP, applied by the dataplane and reported
         def settled():
+            # workers apply decisions between bursts: keep packets flowing while waiting
+            for r in filler(16):
+                w.write(r)
             s = env.status()
             decs = [d for d in env.decisions("pdp") if d["event"] == "decision"]
             if s is None or len({d["call_id"] for d in decs}) < N_CALLS:
-                for r in filler(16):
-                    w.write(r)
                 return False
             return s["pep"]["rpt_success"] + s["pep"]["rpt_failure"] >= len(decs)
         wait_for(settled, 20, "the PDP's decisions applied and reported")
