@@ -172,9 +172,11 @@ fsm_closed(void *ctx, int why, uint16_t error_code, const struct cops_pdp_addr *
 		changed(c, 1);
 		return;
 	}
-	if (why == COPS_FSM_CLOSE_OPEN_TIMEOUT) {
+	if (!was_open) {
+		/* no CAT yet: this PDP failed (silent, or it refused us with a Client-Close) */
 		c->connect_failures++;
-		history(c, "connect-failed", "open-timeout");
+		history(c, "connect-failed", why == COPS_FSM_CLOSE_OPEN_TIMEOUT ? "open-timeout" :
+			cops_fsm_close_name(why));
 		changed(c, 1);
 		next_target(c);
 		return;
