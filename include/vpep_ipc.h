@@ -82,7 +82,9 @@ struct vpep_ipc_hello {
 	char name[32];		/* NUL-terminated, e.g. "vpep-dataplane 0.1.0" */
 };
 
-/* RESULT.status: 0 or -errno (-EINVAL bad field, -ENOENT unknown call/gate, -ENOSPC table full,
+/* RESULT.gate_id echoes the gate of the DECISION, GATE_SET or GATE_DELETE it answers (vpep-ctrl
+ * matches RESULTs by gate id and seq).
+ * RESULT.status: 0 or -errno (-EINVAL bad field, -ENOENT unknown call/gate, -ENOSPC table full,
  * -ENOTSUP unknown type). */
 struct vpep_ipc_result {
 	uint32_t ref_seq;	/* seq of the message this answers */
@@ -232,7 +234,9 @@ struct vpep_ipc_gate_delete {
 	uint32_t pad;
 };
 
-/* GATE_STATE: an installed gate during resync; call_handle != 0 for a call's gate. */
+/* GATE_STATE: an installed gate during resync; call_handle != 0 for a call's gate. A call's gate
+ * is reported too, with the DSCP, meter and source of its DECISION in gate: vpep-ctrl compares
+ * the PDP's next decision for the call with it, and re-sends nothing when they are equal. */
 struct vpep_ipc_gate_state {
 	uint64_t call_handle;
 	uint64_t green_packets;
