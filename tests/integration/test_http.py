@@ -464,12 +464,14 @@ def t_slowhttptest(env):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
     stop.set()
     t.join(5)
-    log = p.stdout.decode(errors="replace")
+    log = re.sub(r"\x1b\[[0-9;]*m", "", p.stdout.decode(errors="replace"))
     csv = open(outp + ".csv").read() if os.path.exists(outp + ".csv") else ""
     print(log[-1500:])
-    check("service available:   NO" not in log and "Exit status: No open connections left" not in log
-          and re.search(r"service available:\s+YES", log) is not None,
-          "slowhttptest reports the service available")
+    # "No open connections left" as exit status means the slow connections were closed on
+    # us (request_timeout_s, eviction): the attack failed, which is the point
+    check(re.search(r"service available:\s+NO", log) is None and
+          re.search(r"service available:\s+YES", log) is not None,
+          "slowhttptest: service available at every report, never NO")
     check(served[0] > 20 and served[1] == 0,
           "probes during the attack: %d served, %d failed" % tuple(served))
     print("slowhttptest report: %s.html, %s.csv (%d lines)" % (outp, outp, len(csv.splitlines())))
