@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,14 @@ config_defaults(struct config *c)
 	c->backoff_max_ms = 5000;
 	c->decision_survival_s = 60;
 	lpdp_init(&c->lpdp);
+	snprintf(c->http.listen.host, sizeof(c->http.listen.host), "127.0.0.1");
+	c->http.listen.port = 8080;
+	c->http.max_connections = 256;
+	c->http.max_header_bytes = 8192;
+	c->http.max_uri_bytes = 2048;
+	c->http.max_body_bytes = 65536;
+	c->http.idle_timeout_s = 30;
+	c->http.request_timeout_s = 5;
 }
 
 int
@@ -201,9 +210,53 @@ load_lpdp(struct cfg *cf, json_t *o, struct lpdp *l)
 }
 
 static int
+load_http(struct cfg *cf, json_t *o, struct config_http *h)
+{
+	static const char *const keys[] = {"listen", "token", "max_connections",
+		"max_header_bytes", "max_uri_bytes", "max_body_bytes", "idle_timeout_s",
+		"request_timeout_s", NULL};
+	static const struct {
+		const char *key;
+		uint64_t min, max;
+		size_t off;
+	} lim[] = {
+		{"max_connections", 1, 65536, offsetof(struct config_http, max_connections)},
+		{"max_header_bytes", 256, 1 << 20, offsetof(struct config_http, max_header_bytes)},
+		{"max_uri_bytes", 64, 1 << 20, offsetof(struct config_http, max_uri_bytes)},
+		{"max_body_bytes", 0, 16 << 20, offsetof(struct config_http, max_body_bytes)},
+		{"idle_timeout_s", 1, 3600, offsetof(struct config_http, idle_timeout_s)},
+		{"request_timeout_s", 1, 3600, offsetof(struct config_http, request_timeout_s)},
+	};
+	char hp[CONFIG_HOST_LEN + 16] = "";
+	uint64_t u;
+	size_t i;
+
+	h->enabled = 1;
+	if (cfg_only_keys(cf, o, "http", keys) ||
+			cfg_string(cf, o, "http", "listen", 0, hp, sizeof(hp)) ||
+			cfg_string(cf, o, "http", "token", 0, h->token, sizeof(h->token)))
+		return -EINVAL;
+	if (hp[0] != '\0' && config_parse_hostport(hp, &h->listen))
+		return cfg_error(cf, "http.listen",
+			"\"%s\" is not ADDRESS:PORT (numeric IPv4, or [IPv6]:PORT)", hp);
+	if (h->token[0] != '\0' && strlen(h->token) < 16)
+		return cfg_error(cf, "http.token", "at least 16 characters (it guards every write)");
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		uint32_t *v = (uint32_t *)((char *)h + lim[i].off);
+
+		u = *v;
+		if (cfg_uint(cf, o, "http", lim[i].key, 0, lim[i].min, lim[i].max, &u))
+			return -EINVAL;
+		*v = (uint32_t)u;
+	}
+	return 0;
+}
+
+static int
 load_root(struct cfg *cf, struct config *c)
 {
-	static const char *const keys[] = {"pepid", "log_level", "ipc", "cops", "lpdp", NULL};
+	static const char *const keys[] = {"pepid", "log_level", "ipc", "cops", "lpdp", "http",
+		NULL};
 	static const char *const ipc_keys[] = {"socket", "retry_max_ms", "stats_interval_ms", NULL};
 	static const char *const cops_keys[] = {"sessions", "open_timeout_ms", "backoff_min_ms",
 		"backoff_max_ms", "decision_survival_s", NULL};
@@ -287,6 +340,10 @@ load_root(struct cfg *cf, struct config *c)
 		return -EINVAL;
 	if (o != NULL && load_lpdp(cf, o, &c->lpdp))
 		return -EINVAL;
+	if (cfg_object(cf, root, NULL, "http", &o))
+		return -EINVAL;
+	if (o != NULL && load_http(cf, o, &c->http))
+		return -EINVAL;
 	return 0;
 }
 
@@ -305,4 +362,82 @@ config_load(struct config *c, const char *file, const char *text, size_t len, ch
 		snprintf(err, cap, "%s", cf.err);
 	cfg_free(&cf);
 	return rc;
+}
+
+static json_t *
+hostport_json(const struct config_pdp *p)
+{
+	char s[CONFIG_HOST_LEN + 16];
+
+	if (strchr(p->host, ':') != NULL)
+		snprintf(s, sizeof(s), "[%s]:%u", p->host, p->port);
+	else
+		snprintf(s, sizeof(s), "%s:%u", p->host, p->port);
+	return json_string(s);
+}
+
+static json_t *
+dscp_json(uint8_t dscp)
+{
+	return dscp == VPEP_IPC_DSCP_KEEP ? json_string("keep") : json_integer(dscp);
+}
+
+json_t *
+config_json(const struct config *c)
+{
+	static const char *const levels[] = {"error", "warn", "info", "debug"};
+	json_t *root = json_object(), *sessions = json_array(), *rules = json_array(), *o;
+	uint32_t i, j;
+
+	json_object_set_new(root, "pepid", json_string(c->pepid));
+	json_object_set_new(root, "log_level", json_string(levels[c->log_level & 3]));
+	json_object_set_new(root, "ipc", json_pack("{s:s, s:I, s:I}", "socket", c->ipc_socket,
+		"retry_max_ms", (json_int_t)c->ipc_retry_max_ms, "stats_interval_ms",
+		(json_int_t)c->ipc_stats_interval_ms));
+	for (i = 0; i < c->n_sessions; i++) {
+		const struct config_session *s = &c->sessions[i];
+		json_t *pdps = json_array();
+
+		for (j = 0; j < s->n_pdps; j++)
+			json_array_append_new(pdps, hostport_json(&s->pdps[j]));
+		json_array_append_new(sessions, json_pack("{s:i, s:b, s:b, s:o}", "client_type",
+			s->client_type, "outsourcing", s->outsourcing, "provisioning", s->provisioning,
+			"pdps", pdps));
+	}
+	json_object_set_new(root, "cops", json_pack("{s:o, s:I, s:I, s:I, s:I}", "sessions",
+		sessions, "open_timeout_ms", (json_int_t)c->open_timeout_ms, "backoff_min_ms",
+		(json_int_t)c->backoff_min_ms, "backoff_max_ms", (json_int_t)c->backoff_max_ms,
+		"decision_survival_s", (json_int_t)c->decision_survival_s));
+	for (i = 0; i < c->lpdp.n_rules; i++) {
+		const struct lpdp_rule *r = &c->lpdp.rules[i];
+		json_t *codecs = json_array();
+
+		for (j = 0; j < r->n_codecs; j++)
+			json_array_append_new(codecs, json_string(r->codecs[j]));
+		o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:I, s:I, s:I}", "name", r->name,
+			"caller", r->caller, "callee", r->callee, "codecs", codecs, "verdict",
+			r->verdict == VPEP_IPC_VERDICT_ADMIT ? "admit" : "deny", "dscp",
+			dscp_json(r->dscp), "max_bandwidth_bps", (json_int_t)r->max_bandwidth_bps,
+			"max_calls_per_source", (json_int_t)r->max_calls_per_source, "rate_bps",
+			(json_int_t)r->rate_bps);
+		json_array_append_new(rules, o);
+	}
+	json_object_set_new(root, "lpdp", json_pack("{s:s, s:o, s:o}", "default",
+		c->lpdp.default_verdict == VPEP_IPC_VERDICT_ADMIT ? "admit" : "deny", "dscp",
+		dscp_json(c->lpdp.default_dscp), "rules", rules));
+	if (c->http.enabled) {
+		o = json_object();
+		json_object_set_new(o, "listen", hostport_json(&c->http.listen));
+		/* the token guards every write: never shown, only whether one is set */
+		json_object_set_new(o, "token", c->http.token[0] ? json_string("<redacted>") :
+			json_null());
+		json_object_set_new(o, "max_connections", json_integer(c->http.max_connections));
+		json_object_set_new(o, "max_header_bytes", json_integer(c->http.max_header_bytes));
+		json_object_set_new(o, "max_uri_bytes", json_integer(c->http.max_uri_bytes));
+		json_object_set_new(o, "max_body_bytes", json_integer(c->http.max_body_bytes));
+		json_object_set_new(o, "idle_timeout_s", json_integer(c->http.idle_timeout_s));
+		json_object_set_new(o, "request_timeout_s", json_integer(c->http.request_timeout_s));
+		json_object_set_new(root, "http", o);
+	}
+	return root;
 }

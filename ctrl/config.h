@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "cfg.h"
 #include "lpdp.h"
 
@@ -34,6 +36,19 @@ struct config_session {
 	uint32_t n_pdps;
 };
 
+/* The HTTP API (docs/http-api.md); off unless the configuration has an "http" section. */
+struct config_http {
+	int enabled;
+	struct config_pdp listen;	/* default 127.0.0.1:8080 */
+	char token[128];		/* bearer token for write endpoints; "" = writes refused */
+	uint32_t max_connections;	/* beyond: the oldest connection without a request goes */
+	uint32_t max_header_bytes;	/* request line excluded; beyond: 431 */
+	uint32_t max_uri_bytes;		/* beyond: 414 */
+	uint32_t max_body_bytes;	/* beyond: 413 */
+	uint32_t idle_timeout_s;	/* no byte in or out for this long: closed */
+	uint32_t request_timeout_s;	/* a whole request (headers and body) must arrive in this */
+};
+
 enum config_log_level {
 	CONFIG_LOG_ERROR = 0,
 	CONFIG_LOG_WARN,
@@ -54,6 +69,7 @@ struct config {
 	uint32_t backoff_max_ms;
 	uint32_t decision_survival_s;	/* COPS decisions kept this long without a PDP */
 	struct lpdp lpdp;		/* rules only; counters unused here */
+	struct config_http http;
 };
 
 /* Defaults for every setting. */
@@ -64,6 +80,8 @@ void config_defaults(struct config *c);
  */
 int config_load(struct config *c, const char *file, const char *text, size_t len,
 	char *err, size_t cap);
+/* The effective configuration as JSON, secrets (http.token) redacted. */
+json_t *config_json(const struct config *c);
 /* Parse "HOST:PORT" or "[V6]:PORT" into p. 0 or -EINVAL. */
 int config_parse_hostport(const char *s, struct config_pdp *p);
 

@@ -443,3 +443,50 @@ cops_conn_stop(struct cops_conn *c)
 	c->fsm_ev = c->retry_ev = NULL;
 	cops_fsm_free(&c->fsm);
 }
+
+static json_t *
+op_counts(const uint64_t *v)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = COPS_OP_REQ; i <= COPS_OP_SSC; i++)
+		json_object_set_new(o, cops_op_name((uint8_t)i), json_integer((json_int_t)v[i]));
+	return o;
+}
+
+json_t *
+cops_conn_json(const struct cops_conn *c)
+{
+	json_t *s = json_object(), *hist = json_array();
+	uint32_t i, first = c->n_hist > COPS_CONN_HISTORY ? c->n_hist - COPS_CONN_HISTORY : 0;
+	char pdp[CONFIG_HOST_LEN + 8];
+
+	for (i = first; i < c->n_hist; i++) {
+		const struct cops_conn_event *e = &c->hist[i % COPS_CONN_HISTORY];
+
+		json_array_append_new(hist, json_pack("{s:f, s:s, s:s, s:s}", "t", e->t,
+			"kind", e->kind, "why", e->why ? e->why : "", "pdp", e->pdp));
+	}
+	snprintf(pdp, sizeof(pdp), "%s:%u", c->target.host, c->target.port);
+	json_object_set_new(s, "client_type", json_integer(c->scfg->client_type));
+	json_object_set_new(s, "state", json_string(cops_fsm_state_name(c->fsm.state)));
+	json_object_set_new(s, "pdp", json_string(pdp));
+	json_object_set_new(s, "ka_ms", json_integer(c->fsm.ka_ms));
+	json_object_set_new(s, "acct_ms", json_integer(c->fsm.acct_ms));
+	json_object_set_new(s, "handles", json_integer(c->fsm.n_reqs));
+	json_object_set_new(s, "opens", json_integer((json_int_t)c->opens));
+	json_object_set_new(s, "failovers", json_integer((json_int_t)c->failovers));
+	json_object_set_new(s, "redirects", json_integer((json_int_t)c->redirects));
+	json_object_set_new(s, "losses", json_integer((json_int_t)c->losses));
+	json_object_set_new(s, "connect_failures", json_integer((json_int_t)c->connect_failures));
+	json_object_set_new(s, "rx", op_counts(c->fsm.rx));
+	json_object_set_new(s, "tx", op_counts(c->fsm.tx));
+	json_object_set_new(s, "rx_bad", json_integer((json_int_t)c->fsm.rx_bad));
+	json_object_set_new(s, "rx_unknown_handle",
+		json_integer((json_int_t)c->fsm.rx_unknown_handle));
+	json_object_set_new(s, "rx_unexpected", json_integer((json_int_t)c->fsm.rx_unexpected));
+	json_object_set_new(s, "drq_malformed", json_integer((json_int_t)c->fsm.drq_malformed));
+	json_object_set_new(s, "events", hist);
+	return s;
+}

@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 #include <event2/bufferevent.h>
+#include <jansson.h>
 
 #include "config.h"
 #include "cops_fsm.h"
@@ -72,5 +73,7 @@ void cops_conn_start(struct cops_conn *c);
 /* Clean stop: Client-Close (Error 11 Shutting down) if open, then free everything. */
 void cops_conn_stop(struct cops_conn *c);
 int cops_conn_is_open(const struct cops_conn *c);
+/* The session's state, counters and last COPS_CONN_HISTORY events (status file, HTTP API). */
+json_t *cops_conn_json(const struct cops_conn *c);
 
 #endif /* VPEP_CTRL_COPS_CONN_H */

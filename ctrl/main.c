@@ -8,7 +8,10 @@
  * "Shutting down" to every PDP; the dataplane keeps enforcing what it has).
  *
  *   vpep-ctrl --config FILE [--ipc-socket PATH] [--status-file FILE] [--log-level LEVEL]
- *             [--check-config]
+ *             [--http-listen ADDR:PORT] [--check-config]
+ *
+ * With an "http" section (or --http-listen) it also serves the HTTP API, /metrics and the
+ * dashboard (http_api.c, docs/http-api.md).
  *
  * The status file is JSON, rewritten (atomically: temp file + rename) on every session or
  * link state change and at most every 100 ms otherwise; timestamps are CLOCK_MONOTONIC
@@ -27,6 +30,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "http_api.h"
 #include "ctrl_log.h"
 #include "ipc_msg.h"
 #include "pep.h"
@@ -35,6 +39,7 @@ struct app {
 	struct event_base *base;
 	struct config cfg;
 	struct pep pep;
+	struct http_api http;
 	const char *status_file;
 	struct event *status_ev;
 	struct event *refresh_ev;
@@ -42,53 +47,6 @@ struct app {
 	uint64_t status_writes;
 	double t_start;
 };
-
-static json_t *
-op_counts(const uint64_t *v)
-{
-	json_t *o = json_object();
-	int i;
-
-	for (i = COPS_OP_REQ; i <= COPS_OP_SSC; i++)
-		json_object_set_new(o, cops_op_name((uint8_t)i), json_integer((json_int_t)v[i]));
-	return o;
-}
-
-static json_t *
-session_json(const struct cops_conn *c)
-{
-	json_t *s = json_object(), *hist = json_array();
-	uint32_t i, first = c->n_hist > COPS_CONN_HISTORY ? c->n_hist - COPS_CONN_HISTORY : 0;
-	char pdp[CONFIG_HOST_LEN + 8];
-
-	for (i = first; i < c->n_hist; i++) {
-		const struct cops_conn_event *e = &c->hist[i % COPS_CONN_HISTORY];
-
-		json_array_append_new(hist, json_pack("{s:f, s:s, s:s, s:s}", "t", e->t,
-			"kind", e->kind, "why", e->why ? e->why : "", "pdp", e->pdp));
-	}
-	snprintf(pdp, sizeof(pdp), "%s:%u", c->target.host, c->target.port);
-	json_object_set_new(s, "client_type", json_integer(c->scfg->client_type));
-	json_object_set_new(s, "state", json_string(cops_fsm_state_name(c->fsm.state)));
-	json_object_set_new(s, "pdp", json_string(pdp));
-	json_object_set_new(s, "ka_ms", json_integer(c->fsm.ka_ms));
-	json_object_set_new(s, "acct_ms", json_integer(c->fsm.acct_ms));
-	json_object_set_new(s, "handles", json_integer(c->fsm.n_reqs));
-	json_object_set_new(s, "opens", json_integer((json_int_t)c->opens));
-	json_object_set_new(s, "failovers", json_integer((json_int_t)c->failovers));
-	json_object_set_new(s, "redirects", json_integer((json_int_t)c->redirects));
-	json_object_set_new(s, "losses", json_integer((json_int_t)c->losses));
-	json_object_set_new(s, "connect_failures", json_integer((json_int_t)c->connect_failures));
-	json_object_set_new(s, "rx", op_counts(c->fsm.rx));
-	json_object_set_new(s, "tx", op_counts(c->fsm.tx));
-	json_object_set_new(s, "rx_bad", json_integer((json_int_t)c->fsm.rx_bad));
-	json_object_set_new(s, "rx_unknown_handle",
-		json_integer((json_int_t)c->fsm.rx_unknown_handle));
-	json_object_set_new(s, "rx_unexpected", json_integer((json_int_t)c->fsm.rx_unexpected));
-	json_object_set_new(s, "drq_malformed", json_integer((json_int_t)c->fsm.drq_malformed));
-	json_object_set_new(s, "events", hist);
-	return s;
-}
 
 static void
 write_status(struct app *a)
@@ -102,7 +60,7 @@ write_status(struct app *a)
 	if (a->status_file == NULL)
 		return;
 	for (i = 0; i < p->n_conns; i++)
-		json_array_append_new(sessions, session_json(&p->conns[i]));
+		json_array_append_new(sessions, cops_conn_json(&p->conns[i]));
 	rx = json_object();
 	tx = json_object();
 	for (t = VPEP_IPC_HELLO; t < VPEP_IPC_TYPE_MAX; t++) {
@@ -207,7 +165,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: vpep-ctrl --config FILE [--ipc-socket PATH] [--status-file FILE]\n"
-		"                 [--log-level error|warn|info|debug] [--check-config]\n");
+		"                 [--log-level error|warn|info|debug] [--http-listen ADDR:PORT]\n"
+		"                 [--check-config]\n");
 }
 
 int
@@ -219,12 +178,13 @@ main(int argc, char **argv)
 		{"status-file", required_argument, NULL, 'S'},
 		{"log-level", required_argument, NULL, 'l'},
 		{"check-config", no_argument, NULL, 'C'},
+		{"http-listen", required_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const levels[] = {"error", "warn", "info", "debug"};
 	static struct app a;
-	const char *config_file = NULL, *ipc_socket = NULL, *level = NULL;
+	const char *config_file = NULL, *ipc_socket = NULL, *level = NULL, *http_listen = NULL;
 	struct event *sigint, *sigterm;
 	char err[CFG_ERR_LEN];
 	int opt, check = 0, i;
@@ -246,6 +206,9 @@ main(int argc, char **argv)
 		case 'C':
 			check = 1;
 			break;
+		case 'H':
+			http_listen = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -261,6 +224,13 @@ main(int argc, char **argv)
 	if (config_load(&a.cfg, config_file, NULL, 0, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vpep-ctrl: %s\n", err);
 		return 1;
+	}
+	if (http_listen != NULL) {
+		if (config_parse_hostport(http_listen, &a.cfg.http.listen) != 0) {
+			fprintf(stderr, "vpep-ctrl: --http-listen %s: not ADDRESS:PORT\n", http_listen);
+			return 2;
+		}
+		a.cfg.http.enabled = 1;
 	}
 	if (check)
 		return 0;
@@ -290,6 +260,11 @@ main(int argc, char **argv)
 		LOG_ERR("initialisation failed");
 		return 1;
 	}
+	if (a.cfg.http.enabled && http_api_init(&a.http, a.base, &a.pep, &a.cfg,
+			config_file) != 0) {
+		LOG_ERR("http: initialisation failed");
+		return 1;
+	}
 	sigint = evsignal_new(a.base, SIGINT, on_signal, &a);
 	sigterm = evsignal_new(a.base, SIGTERM, on_signal, &a);
 	evsignal_add(sigint, NULL);
@@ -304,6 +279,7 @@ main(int argc, char **argv)
 		evtimer_add(a.refresh_ev, &half);
 	}
 	event_base_dispatch(a.base);
+	http_api_stop(&a.http);
 	pep_stop(&a.pep);
 	write_status(&a);
 	event_free(sigint);

@@ -565,9 +565,12 @@ ipc_msg(void *ctx, const struct vpep_ipc_hdr *h, const void *body)
 			LOG_WARN("ipc: STATS (%u bytes) is not JSON", h->len);
 			break;
 		}
-		json_decref(p->dp_stats);
+		json_decref(p->dp_stats_prev);
+		p->dp_stats_prev = p->dp_stats;
+		p->t_dp_stats_prev = p->t_dp_stats;
 		p->dp_stats = doc;
 		p->t_dp_stats = ctrl_now_s();
+		p->dp_stats_docs++;
 		changed(p, 0);
 		break;
 	}
@@ -697,6 +700,8 @@ pep_stop(struct pep *p)
 	p->survival_ev = p->stats_ev = NULL;
 	json_decref(p->dp_stats);
 	p->dp_stats = NULL;
+	json_decref(p->dp_stats_prev);
+	p->dp_stats_prev = NULL;
 	for (i = 0; i < PEP_CALL_BUCKETS; i++) {
 		struct pep_call *c = p->calls[i], *n;
 
@@ -708,4 +713,15 @@ pep_stop(struct pep *p)
 	}
 	policy_op_free(&p->po);
 	lpdp_free(&p->lpdp);
+}
+
+void
+pep_lpdp_replace(struct pep *p, const struct lpdp *l)
+{
+	memcpy(p->lpdp.rules, l->rules, sizeof(p->lpdp.rules));
+	p->lpdp.n_rules = l->n_rules;
+	p->lpdp.default_verdict = l->default_verdict;
+	p->lpdp.default_dscp = l->default_dscp;
+	p->lpdp_reloads++;
+	changed(p, 0);
 }

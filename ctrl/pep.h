@@ -54,6 +54,10 @@ struct pep {
 	struct event *stats_ev;
 	json_t *dp_stats;		/* the dataplane's last STATS document, parsed once */
 	double t_dp_stats;
+	json_t *dp_stats_prev;		/* the one before: rates are the difference */
+	double t_dp_stats_prev;
+	uint64_t dp_stats_docs;		/* STATS documents received */
+	uint64_t lpdp_reloads;
 	void (*changed)(void *arg, int urgent);
 	void *changed_arg;
 	/* counters */
@@ -68,5 +72,11 @@ int pep_init(struct pep *p, struct event_base *base, const struct config *cfg,
 	void (*changed)(void *arg, int urgent), void *arg);
 void pep_start(struct pep *p);
 void pep_stop(struct pep *p);
+/*
+ * Replace the local decision rules (default verdict, DSCP, rules) with those of l; the
+ * per-source call counts stay. Decisions already installed are kept: the new rules apply to
+ * the next admission. Used by the HTTP reload endpoint.
+ */
+void pep_lpdp_replace(struct pep *p, const struct lpdp *l);
 
 #endif /* VPEP_CTRL_PEP_H */

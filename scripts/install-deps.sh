@@ -33,7 +33,8 @@ libevent-dev libpcap-dev libcmocka-dev"
 case "$set_name" in
 build) pkgs="$build" ;;
 bench) pkgs="$build dpdk tshark" ;;
-test) pkgs="$build dpdk tshark python3-scapy clang libclang-rt-14-dev iproute2 procps" ;;
+test) pkgs="$build dpdk tshark python3-scapy clang libclang-rt-14-dev iproute2 procps \
+prometheus slowhttptest chromium curl" ;;
 *)
 	echo "install-deps.sh: unknown set \"$set_name\" (build, test, bench)" >&2
 	exit 2

@@ -174,6 +174,8 @@ class FakeDataplane:
     def __init__(self, path, result_status=0):
         self.path = path
         self.result_status = result_status
+        self.stats_doc = b'{"fake": true}'   # what STATS_REQ gets (bytes of JSON)
+        self.stats_reqs = 0
         self.lock = threading.Condition()
         self.calls = {}        # call_handle -> {"adm": Admission, "decision": Decision or None}
         self.gates = {}        # gate_id -> Gate (provisioned)
@@ -353,7 +355,11 @@ class FakeDataplane:
                 self.lock.notify_all()
             self._result(h, 0 if found else -errno.ENOENT, obj.gate_id)
         elif h.type == STATS_REQ:
-            self._send(STATS, b'{"fake": true}')
+            with self.lock:
+                doc = self.stats_doc
+                self.stats_reqs += 1
+                self.lock.notify_all()
+            self._send(STATS, doc)
         else:
             self._result(h, -errno.ENOTSUP)
 
