@@ -34,6 +34,9 @@ dp.update({"mode": "inline",
                      {"name": "out", "device": "net_null_demo"}],
            "pairs": [["in", "out"]],
            "ipc": {"socket": sock}})
+# The loop replays the capture at wire speed, not in real time: codec-sized gate meters would
+# police nearly all of it red, so the demo's gates mark without metering.
+dp["policy"].setdefault("gates", {})["meter"] = {"type": "none"}
 json.dump(dp, open(d + "/dataplane.json", "w"), indent=1)
 c = json.load(open(top + "/configs/ctrl.json"))
 c["ipc"] = {"socket": sock, "retry_max_ms": 500, "stats_interval_ms": 1000}
