@@ -344,7 +344,7 @@ get_stats(struct http_api *h, struct evhttp_request *req, const char *arg)
 	json_t *prev_pcl = json_object_get(json_object_get(prev, "policy"), "classes");
 	double now = ctrl_now_s(), dt = rate_dt(p);
 	uint64_t cp[3] = {0}, cb[3] = {0};
-	struct metrics_calls mc;
+	const struct metrics_calls *mc = &p->dp_calls;
 	const char *k;
 	size_t i;
 
@@ -406,14 +406,13 @@ get_stats(struct http_api *h, struct evhttp_request *req, const char *arg)
 	json_object_set_new(root, "anomalies", copy_or_empty(doc, "anomalies", 0));
 	json_object_set_new(root, "drops", copy_or_empty(doc, "drops", 0));
 	json_object_set_new(root, "info", copy_or_empty(doc, "info", 0));
-	metrics_calls_sum(doc, &mc);
 	bands = json_object();
 	for (i = 0; i < METRICS_MOS_BANDS; i++)
 		json_object_set_new(bands, metrics_mos_band_name[i],
-			json_integer((json_int_t)mc.mos_band[i]));
-	json_object_set_new(bands, "none", json_integer((json_int_t)mc.no_mos));
-	calls = json_pack("{s:I, s:I, s:o}", "active", (json_int_t)mc.active, "terminated",
-		(json_int_t)mc.terminated, "mos_bands", bands);
+			json_integer((json_int_t)mc->mos_band[i]));
+	json_object_set_new(bands, "none", json_integer((json_int_t)mc->no_mos));
+	calls = json_pack("{s:I, s:I, s:o}", "active", (json_int_t)mc->active, "terminated",
+		(json_int_t)mc->terminated, "mos_bands", bands);
 	json_object_set_new(root, "calls", calls);
 	json_object_set_new(root, "sip", json_pack("{s:I, s:I}", "messages",
 		(json_int_t)metrics_juint(json_object_get(doc, "sip"), "messages"), "malformed",
@@ -483,6 +482,14 @@ get_calls(struct http_api *h, struct evhttp_request *req, const char *arg)
 		reply_error(h, req, 400, "bad filter: state=active|terminated|all, limit=0..100000, "
 			"min_mos and max_mos 1..5, caller, callee", 0);
 		return;
+	}
+	if ((state == NULL || strcmp(state, "all") == 0) && caller == NULL && callee == NULL &&
+			min_mos < 0 && max_mos < 0) {
+		/* no filter: the first `limit` calls, without walking the rest */
+		total = json_array_size(calls);
+		for (i = 0; i < total && i < (size_t)limit; i++)
+			json_array_append(out, json_array_get(calls, i));
+		calls = NULL;
 	}
 	json_array_foreach(calls, i, c) {
 		const char *st = json_string_value(json_object_get(c, "state"));
@@ -647,8 +654,10 @@ get_metrics(struct http_api *h, struct evhttp_request *req, const char *arg)
 	static const int codes_http[] = {200, 400, 401, 404, 405, 413, 414, 431, 501, 505};
 	unsigned int i, j;
 
+	double t0 = ctrl_now_s();
+
 	(void)arg;
-	if (b == NULL || metrics_render(b, h->pep, ctrl_now_s()) != 0) {
+	if (b == NULL || metrics_render(b, h->pep, t0) != 0) {
 		if (b != NULL)
 			evbuffer_free(b);
 		reply_error(h, req, 500, "out of memory", 0);
@@ -674,6 +683,11 @@ get_metrics(struct http_api *h, struct evhttp_request *req, const char *arg)
 			if (codes[j] == codes_http[i])
 				evbuffer_add_printf(b, "vpep_http_responses_total{code=\"%d\"} %llu\n",
 					codes[j], (unsigned long long)h->responses[j]);
+	/* the render before this one: this one's time is only known once it is written */
+	evbuffer_add_printf(b, "# HELP vpep_ctrl_metrics_render_seconds Time the previous /metrics "
+		"took to build.\n# TYPE vpep_ctrl_metrics_render_seconds gauge\n"
+		"vpep_ctrl_metrics_render_seconds %.9f\n", h->metrics_render_s);
+	h->metrics_render_s = ctrl_now_s() - t0;
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
 	reply(h, req, 200, "text/plain; version=0.0.4; charset=utf-8", b, 0);
 	evbuffer_free(b);

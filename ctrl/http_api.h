@@ -41,6 +41,7 @@ struct http_api {
 	uint64_t timed_out;		/* closed for not sending a request in time */
 	uint64_t responses[HTTP_API_CODES];	/* by status, see http_api.c codes[] */
 	uint64_t auth_failures;
+	double metrics_render_s;	/* how long the last /metrics took to build */
 };
 
 /* Bind and start serving (cfg->http). 0 or -errno. */

@@ -167,7 +167,7 @@ array_family(struct mw *w, const char *name, const char *type, const char *help,
 }
 
 static void
-dataplane_families(struct mw *w, json_t *doc)
+dataplane_families(struct mw *w, json_t *doc, const struct metrics_calls *mc)
 {
 	static const struct {
 		const char *name, *key, *type, *help;
@@ -216,7 +216,6 @@ dataplane_families(struct mw *w, json_t *doc)
 	json_t *classes = json_object_get(doc, "classes"), *pol = json_object_get(doc, "policy");
 	json_t *pcl = json_object_get(pol, "classes"), *sip = json_object_get(doc, "sip");
 	json_t *o, *cl;
-	struct metrics_calls mc;
 	const char *k;
 	char e[128], lb[256];
 	size_t i, j;
@@ -326,18 +325,17 @@ dataplane_families(struct mw *w, json_t *doc)
 		"SIP responses, by status code (codes seen only, at most 600 values).",
 		json_object_get(sip, "responses"), "code");
 
-	metrics_calls_sum(doc, &mc);
 	family(w, "vpep_calls", "gauge",
 		"Calls the dataplane's call tables hold, by state (active: not terminated).");
-	sample_u(w, "vpep_calls", "{state=\"active\"}", mc.active);
-	sample_u(w, "vpep_calls", "{state=\"terminated\"}", mc.terminated);
+	sample_u(w, "vpep_calls", "{state=\"active\"}", mc->active);
+	sample_u(w, "vpep_calls", "{state=\"terminated\"}", mc->terminated);
 	family(w, "vpep_active_calls_by_mos", "gauge",
 		"Active calls by the band of their lowest stream MOS (none: no MOS yet).");
 	for (i = 0; i < METRICS_MOS_BANDS; i++) {
 		snprintf(lb, sizeof(lb), "{band=\"%s\"}", metrics_mos_band_name[i]);
-		sample_u(w, "vpep_active_calls_by_mos", lb, mc.mos_band[i]);
+		sample_u(w, "vpep_active_calls_by_mos", lb, mc->mos_band[i]);
 	}
-	sample_u(w, "vpep_active_calls_by_mos", "{band=\"none\"}", mc.no_mos);
+	sample_u(w, "vpep_active_calls_by_mos", "{band=\"none\"}", mc->no_mos);
 	family(w, "vpep_rtp_streams", "gauge", "RTP streams in the dataplane's report.");
 	sample_u(w, "vpep_rtp_streams", "", json_array_size(json_object_get(doc, "rtp_streams")));
 	o = json_object_get(doc, "media");
@@ -368,6 +366,9 @@ ctrl_families(struct mw *w, const struct pep *p, double now)
 		"Age of the dataplane statistics below (NaN: none received yet).");
 	sample_d(w, "vpep_dataplane_stats_age_seconds", "",
 		p->dp_stats != NULL ? now - p->t_dp_stats : NAN);
+	family(w, "vpep_dataplane_stats_parse_seconds", "gauge",
+		"Time vpep-ctrl took to parse the last statistics document and sum its calls.");
+	sample_d(w, "vpep_dataplane_stats_parse_seconds", "", p->dp_stats_parse_s);
 	family(w, "vpep_ipc_connects_total", "counter", "Connections made to the dataplane.");
 	sample_u(w, "vpep_ipc_connects_total", "", p->ipc.connects);
 	family(w, "vpep_ipc_bad_messages_total", "counter", "Malformed messages from the dataplane.");
@@ -472,6 +473,6 @@ metrics_render(struct evbuffer *out, const struct pep *p, double now)
 	/* Without a document the dataplane families are absent, not zero: a zero would read
 	 * as a counter reset to every rate() over the gap. */
 	if (p->dp_stats != NULL)
-		dataplane_families(&w, p->dp_stats);
+		dataplane_families(&w, p->dp_stats, &p->dp_calls);
 	return w.err;
 }

@@ -558,7 +558,9 @@ ipc_msg(void *ctx, const struct vpep_ipc_hdr *h, const void *body)
 		resync_done(p, body);
 		break;
 	case VPEP_IPC_STATS: {
-		/* kept whole for the status file (and, later, the HTTP API) */
+		/* kept whole for the status file and the HTTP API; the calls are summed here,
+		 * once per document, not per scrape */
+		double t0 = ctrl_now_s();
 		json_t *doc = json_loadb(body, h->len, 0, NULL);
 
 		if (doc == NULL) {
@@ -569,7 +571,9 @@ ipc_msg(void *ctx, const struct vpep_ipc_hdr *h, const void *body)
 		p->dp_stats_prev = p->dp_stats;
 		p->t_dp_stats_prev = p->t_dp_stats;
 		p->dp_stats = doc;
+		metrics_calls_sum(doc, &p->dp_calls);
 		p->t_dp_stats = ctrl_now_s();
+		p->dp_stats_parse_s = p->t_dp_stats - t0;
 		p->dp_stats_docs++;
 		changed(p, 0);
 		break;

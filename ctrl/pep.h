@@ -19,6 +19,7 @@
 #include "cops_conn.h"
 #include "ctrl_ipc.h"
 #include "lpdp.h"
+#include "metrics.h"
 #include "policy_op.h"
 
 #define PEP_CALL_BUCKETS 16384
@@ -57,6 +58,8 @@ struct pep {
 	json_t *dp_stats_prev;		/* the one before: rates are the difference */
 	double t_dp_stats_prev;
 	uint64_t dp_stats_docs;		/* STATS documents received */
+	struct metrics_calls dp_calls;	/* dp_stats' calls, summed once when it arrived */
+	double dp_stats_parse_s;	/* time to parse it, free the older one and sum */
 	uint64_t lpdp_reloads;
 	void (*changed)(void *arg, int urgent);
 	void *changed_arg;
