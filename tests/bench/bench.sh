@@ -13,6 +13,10 @@
 #   BENCH_ROUNDS   runs of each program (default 3)
 #   BENCH_LCORES   EAL core list (default 0-1: main lcore 0, one worker on 1)
 #   BENCH_CONFIG   extra dataplane configuration merged for vpep's run (optional)
+#   BENCH_BUILD    build tree (default build)
+#   BENCH_SCRAPE   1: each round also runs vpep with the IPC link and the demo policy twice,
+#                  alone and with vpep-ctrl attached (HTTP on) and /metrics scraped every
+#                  100 ms; prints both ratios to testpmd (docs/benchmarks.md)
 # Prints both rates, vpep's cycles per packet, the per-stage breakdown and flow-table memory,
 # and as its last line: ratio_vs_testpmd=0.NN
 set -eu
@@ -22,7 +26,8 @@ pcap=$(readlink -f "${BENCH_PCAP:-tests/data/demo-voip.pcap}")
 secs=${BENCH_SECONDS:-10}
 rounds=${BENCH_ROUNDS:-3}
 lcores=${BENCH_LCORES:-0-1}
-dp=build/dataplane/vpep-dataplane
+bdir=${BENCH_BUILD:-build}
+dp=$bdir/dataplane/vpep-dataplane
 eal="--no-huge -m 2048 --no-shconf --no-pci -l $lcores --log-level=lib.eal:warning --no-telemetry"
 tmp=$(mktemp -d /tmp/vpep-bench-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -99,7 +104,64 @@ vpep_mpps() {
 	python3 -c "import json;s=json.load(open('$tmp/s.json'));print('%.3f'%(s['rx_packets']/s['duration_s']/1e6))"
 }
 
+# vpep with "ipc" and the demo policy; with $1 = 1, vpep-ctrl attached and /metrics scraped
+# every 100 ms for the whole run (the scrapes made are counted in $tmp/scrapes).
+vpep_ipc_mpps() {
+	rm -f "$tmp/dp.sock"
+	$dp $eal -- --config "$tmp/bench_ipc.json" --duration "$secs" --stats-json "$tmp/si.json" \
+		>/dev/null 2>"$tmp/err" &
+	dpid=$!
+	if [ "$1" = 1 ]; then
+		i_w=0
+		while [ ! -S "$tmp/dp.sock" ] && [ $i_w -lt 100 ]; do sleep 0.1; i_w=$((i_w + 1)); done
+		$bdir/ctrl/vpep-ctrl --config "$tmp/ctrl.json" >/dev/null 2>"$tmp/ctrl.err" &
+		cpid=$!
+		python3 - "$http_port" "$secs" "$tmp/scrapes" <<'PY' &
+import http.client, sys, time
+port, secs, out = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+end, n, t = time.monotonic() + secs, 0, time.monotonic()
+while time.monotonic() < end:
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        c.request("GET", "/metrics")
+        if c.getresponse().read().find(b"vpep_rx_packets_total ") >= 0:
+            n += 1
+        c.close()
+    except OSError:
+        pass
+    t += 0.1
+    time.sleep(max(0.0, t - time.monotonic()))
+open(out, "w").write("%d\n" % n)
+PY
+		spid=$!
+	fi
+	wait $dpid || { cat "$tmp/err" >&2; }
+	if [ "$1" = 1 ]; then
+		wait $spid
+		kill $cpid 2>/dev/null
+		wait $cpid 2>/dev/null || true
+	fi
+	python3 -c "import json;s=json.load(open('$tmp/si.json'));print('%.3f'%(s['rx_packets']/s['duration_s']/1e6))" 2>/dev/null || echo nan
+}
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+scrape=${BENCH_SCRAPE:-0}
+if [ "$scrape" = 1 ]; then
+	http_port=$(python3 -c "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])")
+	python3 - "$tmp" "$root" "$http_port" <<'PY'
+import json, sys
+tmp, root, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+dp = json.load(open(tmp + "/bench.json"))
+dp["policy"] = json.load(open(root + "/configs/demo.json"))["policy"]
+dp["ipc"] = {"socket": tmp + "/dp.sock"}
+json.dump(dp, open(tmp + "/bench_ipc.json", "w"))
+json.dump({"pepid": "bench", "log_level": "warn",
+           "ipc": {"socket": tmp + "/dp.sock", "retry_max_ms": 200, "stats_interval_ms": 1000},
+           "http": {"listen": "127.0.0.1:%d" % port}, "lpdp": {"default": "admit"}},
+          open(tmp + "/ctrl.json", "w"))
+PY
+fi
 
 echo "capture: $pcap"
 echo "cores: EAL -l $lcores (main lcore + 1 forwarding/worker core), $secs s per run, $rounds rounds"
@@ -112,6 +174,13 @@ while [ "$i" -le "$rounds" ]; do
 	echo "round $i: testpmd $t Mpps, vpep $v Mpps"
 	t_all="$t_all $t"
 	v_all="$v_all $v"
+	if [ "$scrape" = 1 ]; then
+		a=$(vpep_ipc_mpps 0)
+		b=$(vpep_ipc_mpps 1)
+		echo "round $i: vpep+ipc+policy $a Mpps, with vpep-ctrl and /metrics every 100 ms $b Mpps ($(cat "$tmp/scrapes" 2>/dev/null || echo 0) scrapes)"
+		a_all="${a_all:-} $a"
+		b_all="${b_all:-} $b"
+	fi
 	i=$((i + 1))
 done
 t_med=$(echo "$t_all" | median)
@@ -120,8 +189,15 @@ hz=$(python3 -c "import json;print(json.load(open('$tmp/s.json'))['tsc_hz'])" 2>
 
 echo
 echo "stage breakdown (cycles per packet, capture in cache):"
-build/tests/bench/bench_stages $eal -- "$pcap" 2 | sed 's/^/  /'
+$bdir/tests/bench/bench_stages $eal -- "$pcap" 2 | sed 's/^/  /'
 echo
+if [ "$scrape" = 1 ]; then
+	a_med=$(echo "$a_all" | median)
+	b_med=$(echo "$b_all" | median)
+	echo "vpep_ipc_policy_mpps=$a_med"
+	echo "vpep_ipc_policy_scraped_mpps=$b_med"
+	python3 -c "import sys;t=float(sys.argv[1]);print('ratio_ipc_policy_vs_testpmd=%.2f'%(float(sys.argv[2])/t));print('ratio_ipc_policy_scraped_vs_testpmd=%.2f'%(float(sys.argv[3])/t))" "$t_med" "$a_med" "$b_med"
+fi
 echo "testpmd_io_mpps=$t_med"
 echo "vpep_mpps=$v_med"
 python3 - "$t_med" "$v_med" "$hz" <<'PY'
