@@ -43,6 +43,8 @@ dp_config_defaults(struct dp_config *c)
 	c->ipv4_checksum = DP_CKSUM_AUTO;
 	c->stats_interval_ms = 1000;
 	c->stats_flows_max = 0;
+	c->stats_calls_max = 10000;
+	c->ipc_calls_max = 200;
 }
 
 int
@@ -383,7 +385,7 @@ load_mos(struct cfg *cf, struct dp_config *c, json_t *o)
 static int
 load_stats(struct cfg *cf, struct dp_config *c, json_t *s)
 {
-	static const char *const keys[] = { "interval_ms", "flows_in_json", NULL };
+	static const char *const keys[] = { "interval_ms", "flows_in_json", "calls_in_json", NULL };
 	uint64_t u;
 
 	if (cfg_only_keys(cf, s, "stats", keys))
@@ -396,6 +398,10 @@ load_stats(struct cfg *cf, struct dp_config *c, json_t *s)
 	if (cfg_uint(cf, s, "stats", "flows_in_json", 0, 0, 1u << 24, &u))
 		return -EINVAL;
 	c->stats_flows_max = (uint32_t)u;
+	u = c->stats_calls_max;
+	if (cfg_uint(cf, s, "stats", "calls_in_json", 0, 0, 1u << 24, &u))
+		return -EINVAL;
+	c->stats_calls_max = (uint32_t)u;
 	return 0;
 }
 
@@ -490,12 +496,15 @@ load_root(struct cfg *cf, struct dp_config *c)
 	if (cfg_object(cf, root, "", "ipc", &o))
 		return -EINVAL;
 	if (o != NULL) {
-		static const char *const ikeys[] = { "socket", NULL };
+		static const char *const ikeys[] = { "socket", "calls_in_stats", NULL };
+		uint64_t u = c->ipc_calls_max;
 
 		if (cfg_only_keys(cf, o, "ipc", ikeys) ||
 				cfg_string(cf, o, "ipc", "socket", 1, c->ipc_socket,
-						sizeof(c->ipc_socket)))
+						sizeof(c->ipc_socket)) ||
+				cfg_uint(cf, o, "ipc", "calls_in_stats", 0, 0, 1u << 24, &u))
 			return -EINVAL;
+		c->ipc_calls_max = (uint32_t)u;
 		if (c->ipc_socket[0] != '/')
 			return cfg_error(cf, "ipc.socket", "give an absolute path");
 	}

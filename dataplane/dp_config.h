@@ -94,6 +94,8 @@ struct dp_config {
 	enum dp_cksum_policy ipv4_checksum;
 	uint32_t stats_interval_ms;
 	uint32_t stats_flows_max;   /* flows listed in the stats JSON (0 = none) */
+	uint32_t stats_calls_max;   /* calls listed in --stats-json (stats.calls_in_json) */
+	uint32_t ipc_calls_max;     /* calls listed in the link's STATS (ipc.calls_in_stats) */
 
 	char ipc_socket[108];       /* "ipc": {"socket": PATH}; empty: no vpep-ctrl link */
 	bool policy_set;            /* "policy" given: enforcement on */

@@ -192,7 +192,8 @@ flows_json(uint32_t max)
 
 json_t *
 dp_stats_json(const struct dp_snapshot *s, const struct offline_capture *cap,
-		const struct dp_pool_report *pools, double duration_s, uint32_t flows_max)
+		const struct dp_pool_report *pools, double duration_s, uint32_t flows_max,
+		uint32_t calls_max)
 {
 	json_t *doc = json_object();
 	json_t *pool;
@@ -281,7 +282,7 @@ dp_stats_json(const struct dp_snapshot *s, const struct offline_capture *cap,
 		json_array_append_new(pool, o);
 	}
 	json_object_set_new(doc, "mempools", pool);
-	voip_stats_json(doc);
+	voip_stats_json(doc, calls_max);
 	if (dp.policy_on)
 		json_object_set_new(doc, "policy", policy_stats_json());
 	if (flows_max > 0)

@@ -41,7 +41,8 @@ struct dp_pool_report {
  * The caller owns the returned reference.
  */
 json_t *dp_stats_json(const struct dp_snapshot *s, const struct offline_capture *cap,
-		const struct dp_pool_report *pools, double duration_s, uint32_t flows_max);
+		const struct dp_pool_report *pools, double duration_s, uint32_t flows_max,
+		uint32_t calls_max);
 
 /* Write the document atomically (temporary file + rename). 0 or -errno. */
 int dp_stats_write(const char *path, json_t *doc);

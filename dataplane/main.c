@@ -70,7 +70,8 @@ ipc_stats_json(void)
 	dp_stats_snapshot(&snap);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	doc = dp_stats_json(&snap, NULL, NULL, (double)(now.tv_sec - t_start.tv_sec) +
-			(double)(now.tv_nsec - t_start.tv_nsec) / 1e9, dp.conf.stats_flows_max);
+			(double)(now.tv_nsec - t_start.tv_nsec) / 1e9, dp.conf.stats_flows_max,
+			dp.conf.ipc_calls_max);
 	if (doc == NULL)
 		return NULL;
 	text = json_dumps(doc, JSON_COMPACT);
@@ -515,7 +516,7 @@ main(int argc, char **argv)
 	rc = 0;
 	if (o.stats_json) {
 		json_t *doc = dp_stats_json(&snap, o.read ? &cap : NULL, &pools, seconds_since(&t0),
-				dp.conf.stats_flows_max);
+				dp.conf.stats_flows_max, dp.conf.stats_calls_max);
 		int wrc = dp_stats_write(o.stats_json, doc);
 
 		json_decref(doc);

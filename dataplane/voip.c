@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <arpa/inet.h>
@@ -767,20 +768,114 @@ stream_json(const struct media_stream_record *r)
 	return o;
 }
 
+/* One call as the stats document sees it: where it is, and its worst audio MOS. */
+struct call_pick {
+	const struct call *cl;
+	uint64_t h;
+	uint32_t worker;
+	uint32_t order;  /* position in the table walk: the order `calls` lists them in */
+	double mos;      /* lowest audio MOS among its streams; 0: none */
+	uint8_t listed;
+};
+
+/* MOS bands of calls_summary.active_by_mos: vpep-ctrl's (ctrl/metrics.c), lower bound inclusive. */
+static const double mos_band_lo[] = { 0.0, 2.58, 3.1, 3.6, 4.03, 4.34 };
+static const char *const mos_band_name[] = {
+	"1.00-2.58", "2.58-3.10", "3.10-3.60", "3.60-4.03", "4.03-4.34", "4.34-5.00",
+};
+
+static int
+pick_by_handle(const void *a, const void *b)
+{
+	uint64_t x = ((const struct call_pick *)a)->h, y = ((const struct call_pick *)b)->h;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+pick_by_order(const void *a, const void *b)
+{
+	uint32_t x = ((const struct call_pick *)a)->order, y = ((const struct call_pick *)b)->order;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The calls worth listing first: active ones, then the most recent (latest first INVITE). */
+static int
+pick_by_interest(const void *a, const void *b)
+{
+	const struct call_pick *x = *(const struct call_pick *const *)a;
+	const struct call_pick *y = *(const struct call_pick *const *)b;
+	int xa = x->cl->state != CALL_S_TERMINATED, ya = y->cl->state != CALL_S_TERMINATED;
+
+	if (xa != ya)
+		return ya - xa;
+	if (x->cl->setup_time != y->cl->setup_time)
+		return x->cl->setup_time > y->cl->setup_time ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static struct call_pick *
+pick_find(struct call_pick *p, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p[mid].h == h)
+			return &p[mid];
+		if (p[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Append n to a growing array; -ENOMEM leaves it as it was. */
+static int
+grow(void **a, size_t *cap, size_t n, size_t need, size_t size)
+{
+	void *b;
+	size_t c = *cap ? *cap : 256;
+
+	if (n + need <= *cap)
+		return 0;
+	while (c < n + need)
+		c *= 2;
+	b = realloc(*a, c * size);
+	if (b == NULL)
+		return -ENOMEM;
+	*a = b;
+	*cap = c;
+	return 0;
+}
+
 void
-voip_stats_json(json_t *doc)
+voip_stats_json(json_t *doc, uint32_t calls_max)
 {
 	json_t *classes = json_object(), *streams = json_array(), *media = json_object();
-	json_t *calls = json_array(), *by_handle = json_object();
+	json_t *calls = json_array(), *summary, *by_state, *by_reason, *by_mos, *by_mos_all;
 	uint64_t media_ctr[MEDIA_CTR_MAX] = { 0 }, undecided = 0, late = 0, refreshed = 0;
 	uint64_t late_sip = 0;
 	uint64_t scan_errors = 0, apps_full = 0, app_gaps = 0, app_retrans = 0;
+	uint64_t n_state[CALL_S_MAX] = { 0 }, n_reason[CALL_REASON_MAX] = { 0 };
+	uint64_t n_band[RTE_DIM(mos_band_lo)] = { 0 }, n_no_mos = 0;
+	uint64_t n_band_all[RTE_DIM(mos_band_lo)] = { 0 }, n_no_mos_all = 0;
+	uint64_t streams_max = calls_max > UINT32_MAX / 4 ? UINT64_MAX : (uint64_t)calls_max * 4;
+	uint64_t streams_omitted = 0;
 	struct pop3_counters pop3;
 	struct http_msg_counters http;
 	json_t *pop3_o = json_object(), *http_o = json_object();
 	static struct sip_stats sip_sum;
 	struct call_table_stats cts;
 	struct voip_class_stats cs[VPEP_CLASS_MAX];
+	struct call_pick *picks = NULL, **order = NULL;
+	struct media_stream_record *recs = NULL;
+	json_t **listed_json = NULL;
+	size_t n_picks = 0, cap_picks = 0, n_recs = 0, cap_recs = 0, n_listed = 0, k;
+	double worst = 0, worst_all = 0;
 	unsigned int i, c;
 
 	memset(cs, 0, sizeof(cs));
@@ -788,10 +883,11 @@ voip_stats_json(json_t *doc)
 	memset(&pop3, 0, sizeof(pop3));
 	memset(&http, 0, sizeof(http));
 	memset(&cts, 0, sizeof(cts));
+	/* First every call and every stream, as plain records: JSON only for what is listed. */
 	for (i = 0; i < dp.n_workers; i++) {
 		const struct voip_worker *vw = dp.workers[i]->voip;
 		const struct media_pool *mp;
-		struct flow_key k;
+		struct flow_key fk;
 		uint32_t iter = 0, idx, j;
 
 		if (vw == NULL)
@@ -812,19 +908,18 @@ voip_stats_json(json_t *doc)
 		sip_stats_add(&sip_sum, &cts, vw->sip);
 		for (j = 0; j < vw->sip->ct.capacity; j++) {
 			const struct call *cl = call_table_at(&vw->sip->ct, j);
-			uint64_t h;
-			char hs[24];
-			json_t *co;
 
 			if (cl == NULL)
 				continue;
-			h = sip_call_handle(i, call_table_ref(&vw->sip->ct, cl));
-			co = sip_call_json(cl, h, dp.workers[i]->now_ns);
-			json_object_set_new(co, "worker", json_integer(i));
-			json_object_set_new(co, "streams", json_array());
-			snprintf(hs, sizeof(hs), "%016" PRIx64, h);
-			json_object_set(by_handle, hs, co);
-			json_array_append_new(calls, co);
+			if (grow((void **)&picks, &cap_picks, n_picks, 1, sizeof(*picks)) != 0)
+				break;
+			picks[n_picks] = (struct call_pick){
+				.cl = cl,
+				.h = sip_call_handle(i, call_table_ref(&vw->sip->ct, cl)),
+				.worker = i,
+				.order = (uint32_t)n_picks,
+			};
+			n_picks++;
 		}
 		for (c = 0; c < VPEP_CLASS_MAX; c++) {
 			cs[c].flows += vw->classes[c].flows;
@@ -833,13 +928,13 @@ voip_stats_json(json_t *doc)
 		}
 		for (c = 0; c < MEDIA_CTR_MAX; c++)
 			media_ctr[c] += mp->ctr[c];
-		for (j = 0; j < mp->log_n; j++)
-			json_array_append_new(streams, stream_json(&mp->log[j]));
+		if (grow((void **)&recs, &cap_recs, n_recs, mp->log_n, sizeof(*recs)) == 0) {
+			memcpy(&recs[n_recs], mp->log, mp->log_n * sizeof(*recs));
+			n_recs += mp->log_n;
+		}
 		/* Streams of flows still live. */
-		while ((idx = flow_table_next(dp.workers[i]->flows, &iter, &k)) != FLOW_NIL) {
+		while ((idx = flow_table_next(dp.workers[i]->flows, &iter, &fk)) != FLOW_NIL) {
 			const struct flow_entry *e = &dp.workers[i]->flows->e[idx];
-			struct media_stream_record rec[2 * MEDIA_SLOTS];
-			unsigned int n, r;
 
 			switch (FLOW_APP_CLASS(e->app_class)) {
 			case VPEP_CLASS_rtp:
@@ -851,39 +946,101 @@ voip_stats_json(json_t *doc)
 			}
 			if (e->app_ref == FLOW_NIL || (e->app_class & FLOW_APP_UNDECIDED))
 				continue;
-			n = media_flow_records(mp, e->app_ref, rec);
-			for (r = 0; r < n; r++)
-				json_array_append_new(streams, stream_json(&rec[r]));
+			if (grow((void **)&recs, &cap_recs, n_recs, 2 * MEDIA_SLOTS, sizeof(*recs)) != 0)
+				break;
+			n_recs += media_flow_records(mp, e->app_ref, &recs[n_recs]);
 		}
 	}
-	/* Each call lists its streams, and takes the worst audio MOS among them as its own. */
-	{
-		size_t k;
+
+	/* Each call takes the worst audio MOS among its streams as its own. */
+	qsort(picks, n_picks, sizeof(*picks), pick_by_handle);
+	for (k = 0; k < n_recs; k++) {
+		const struct media_stream_record *r = &recs[k];
+		struct call_pick *p;
+
+		if (!r->signalled || r->is_video || !(r->mos.mos > 0))
+			continue;
+		p = pick_find(picks, n_picks, r->call);
+		if (p != NULL && (p->mos == 0 || r->mos.mos < p->mos))
+			p->mos = r->mos.mos;
+	}
+
+	/* The summary, over every call whatever the list below holds. */
+	for (k = 0; k < n_picks; k++) {
+		const struct call_pick *p = &picks[k];
+		int active = p->cl->state != CALL_S_TERMINATED;
+
+		n_state[p->cl->state < CALL_S_MAX ? p->cl->state : CALL_S_TERMINATED]++;
+		if (!active && p->cl->reason < CALL_REASON_MAX)
+			n_reason[p->cl->reason]++;
+		if (p->mos > 0) {
+			for (c = RTE_DIM(mos_band_lo) - 1; c > 0 && p->mos < mos_band_lo[c]; c--)
+				;
+			n_band_all[c]++;
+			if (worst_all == 0 || p->mos < worst_all)
+				worst_all = p->mos;
+			if (active) {
+				n_band[c]++;
+				if (worst == 0 || p->mos < worst)
+					worst = p->mos;
+			}
+		} else {
+			n_no_mos_all++;
+			n_no_mos += active;
+		}
+	}
+
+	/* The list: every call when they fit, else the most interesting calls_max of them. */
+	if (n_picks > calls_max) {
+		order = malloc(n_picks * sizeof(*order));
+		if (order != NULL) {
+			for (k = 0; k < n_picks; k++)
+				order[k] = &picks[k];
+			qsort(order, n_picks, sizeof(*order), pick_by_interest);
+			for (k = 0; k < calls_max; k++)
+				order[k]->listed = 1;
+			free(order);
+		}
+	} else {
+		for (k = 0; k < n_picks; k++)
+			picks[k].listed = 1;
+	}
+	qsort(picks, n_picks, sizeof(*picks), pick_by_order);
+	listed_json = calloc(n_picks ? n_picks : 1, sizeof(*listed_json));
+	for (k = 0; k < n_picks && listed_json != NULL; k++) {
+		json_t *co;
+
+		if (!picks[k].listed)
+			continue;
+		co = sip_call_json(picks[k].cl, picks[k].h, dp.workers[picks[k].worker]->now_ns);
+		json_object_set_new(co, "worker", json_integer(picks[k].worker));
+		json_object_set_new(co, "streams", json_array());
+		json_object_set_new(co, "mos", picks[k].mos > 0 ? json_real(picks[k].mos) :
+								  json_null());
+		json_array_append_new(calls, co);
+		listed_json[k] = co;
+		n_listed++;
+	}
+	/* Streams: those of listed calls (in the call too), and those of no held call. */
+	qsort(picks, n_picks, sizeof(*picks), pick_by_handle);
+	for (k = 0; k < n_recs; k++) {
+		const struct media_stream_record *r = &recs[k];
+		struct call_pick *p = r->signalled ? pick_find(picks, n_picks, r->call) : NULL;
 		json_t *st;
 
-		json_array_foreach(streams, k, st) {
-			json_t *h = json_object_get(st, "call_handle");
-			json_t *co = json_is_string(h) ? json_object_get(by_handle,
-								     json_string_value(h)) :
-							 NULL;
-			json_t *mos, *cur;
-
-			if (co == NULL)
-				continue;
-			json_array_append(json_object_get(co, "streams"), st);
-			mos = json_object_get(st, "mos");
-			cur = json_object_get(co, "mos");
-			if (json_is_number(mos) && json_number_value(mos) > 0 &&
-					!json_is_true(json_object_get(st, "video")) &&
-					(cur == NULL || json_number_value(mos) < json_number_value(cur)))
-				json_object_set(co, "mos", mos);
+		if ((p != NULL && !p->listed) || (uint64_t)json_array_size(streams) >= streams_max) {
+			streams_omitted++;
+			continue;
 		}
-		json_array_foreach(calls, k, st) {
-			if (json_object_get(st, "mos") == NULL)
-				json_object_set_new(st, "mos", json_null());
-		}
+		st = stream_json(r);
+		if (p != NULL && listed_json != NULL)
+			json_array_append(json_object_get(listed_json[p->order], "streams"), st);
+		json_array_append_new(streams, st);
 	}
-	json_decref(by_handle);
+	free(listed_json);
+	free(picks);
+	free(recs);
+
 	json_object_set_new(doc, "sip", sip_stats_json(&sip_sum, &cts));
 	for (c = 0; c < POP3_CTR_MAX; c++)
 		json_object_set_new(pop3_o, pop3_ctr_name(c), json_integer((json_int_t)pop3.v[c]));
@@ -896,7 +1053,35 @@ voip_stats_json(json_t *doc)
 					(json_int_t)voip_signature_count(), "state_pool_full",
 					(json_int_t)apps_full, "tcp_gaps", (json_int_t)app_gaps,
 					"tcp_retransmissions", (json_int_t)app_retrans));
+	by_state = json_object();
+	for (c = 0; c < CALL_S_MAX; c++)
+		json_object_set_new(by_state, call_state_name(c), json_integer((json_int_t)n_state[c]));
+	by_reason = json_object();
+	for (c = 1; c < CALL_REASON_MAX; c++)
+		json_object_set_new(by_reason, call_reason_name(c),
+				json_integer((json_int_t)n_reason[c]));
+	by_mos = json_object();
+	for (c = 0; c < RTE_DIM(mos_band_lo); c++)
+		json_object_set_new(by_mos, mos_band_name[c], json_integer((json_int_t)n_band[c]));
+	json_object_set_new(by_mos, "none", json_integer((json_int_t)n_no_mos));
+	by_mos_all = json_object();
+	for (c = 0; c < RTE_DIM(mos_band_lo); c++)
+		json_object_set_new(by_mos_all, mos_band_name[c],
+				json_integer((json_int_t)n_band_all[c]));
+	json_object_set_new(by_mos_all, "none", json_integer((json_int_t)n_no_mos_all));
+	summary = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I}",
+			"calls", (json_int_t)n_picks, "active",
+			(json_int_t)(n_picks - n_state[CALL_S_TERMINATED]), "terminated",
+			(json_int_t)n_state[CALL_S_TERMINATED], "by_state", by_state,
+			"terminated_by_reason", by_reason, "active_by_mos", by_mos,
+			"worst_active_mos", worst > 0 ? json_real(worst) : json_null(), "by_mos",
+			by_mos_all, "worst_mos", worst_all > 0 ? json_real(worst_all) : json_null(),
+			"streams",
+			(json_int_t)n_recs, "calls_listed", (json_int_t)n_listed, "streams_listed",
+			(json_int_t)json_array_size(streams));
+	json_object_set_new(doc, "calls_summary", summary);
 	json_object_set_new(doc, "calls", calls);
+	json_object_set_new(doc, "calls_omitted", json_integer((json_int_t)(n_picks - n_listed)));
 	for (c = 0; c < VPEP_CLASS_MAX; c++)
 		json_object_set_new(classes, class_names[c],
 				json_pack("{s:I, s:I, s:I}", "flows", (json_int_t)cs[c].flows,
@@ -914,6 +1099,7 @@ voip_stats_json(json_t *doc)
 	json_object_set_new(doc, "classes", classes);
 	json_object_set_new(doc, "media", media);
 	json_object_set_new(doc, "rtp_streams", streams);
+	json_object_set_new(doc, "rtp_streams_omitted", json_integer((json_int_t)streams_omitted));
 }
 
 void
@@ -925,7 +1111,7 @@ voip_summary(FILE *f)
 	unsigned int n_mos = 0, by_reason[CALL_REASON_MAX] = { 0 }, r;
 	double mos_sum = 0, mos_min = 5;
 
-	voip_stats_json(doc);
+	voip_stats_json(doc, UINT32_MAX);
 	classes = json_object_get(doc, "classes");
 	fprintf(f, "  classes    :");
 	i = 0;

@@ -97,8 +97,14 @@ void voip_loop(struct dp_worker *w);
 /* At shutdown, after the workers stopped: account every flow still in the table. */
 void voip_worker_finish(struct dp_worker *w);
 
-/* Add the VoIP sections (classes, rtp_streams, media counters) to the stats document. */
-void voip_stats_json(json_t *doc);
+/*
+ * Add the VoIP sections (classes, calls_summary, calls, rtp_streams, media counters) to the
+ * stats document. calls_summary counts every call; calls lists at most calls_max of them
+ * (active first, then the most recent; calls_omitted says how many were left out) and
+ * rtp_streams the streams of the listed calls and of no held call, at most 4 * calls_max
+ * (rtp_streams_omitted).
+ */
+void voip_stats_json(json_t *doc, uint32_t calls_max);
 
 /* Name of a flow's class ("sip"), or "undecided" while classification goes on. */
 const char *voip_flow_class_name(uint16_t app_class);
