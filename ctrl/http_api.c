@@ -411,8 +411,9 @@ get_stats(struct http_api *h, struct evhttp_request *req, const char *arg)
 		json_object_set_new(bands, metrics_mos_band_name[i],
 			json_integer((json_int_t)mc->mos_band[i]));
 	json_object_set_new(bands, "none", json_integer((json_int_t)mc->no_mos));
-	calls = json_pack("{s:I, s:I, s:o}", "active", (json_int_t)mc->active, "terminated",
-		(json_int_t)mc->terminated, "mos_bands", bands);
+	calls = json_pack("{s:I, s:I, s:o, s:I, s:I}", "active", (json_int_t)mc->active,
+		"terminated", (json_int_t)mc->terminated, "mos_bands", bands, "listed",
+		(json_int_t)mc->listed, "omitted", (json_int_t)mc->omitted);
 	json_object_set_new(root, "calls", calls);
 	json_object_set_new(root, "sip", json_pack("{s:I, s:I}", "messages",
 		(json_int_t)metrics_juint(json_object_get(doc, "sip"), "messages"), "malformed",
@@ -513,9 +514,10 @@ get_calls(struct http_api *h, struct evhttp_request *req, const char *arg)
 			json_array_append(out, c);
 	}
 	evhttp_clear_headers(&q);
-	reply_json(h, req, 200, json_pack("{s:o, s:I, s:I, s:o}", "dataplane",
+	reply_json(h, req, 200, json_pack("{s:o, s:I, s:I, s:I, s:o}", "dataplane",
 		dataplane_json(h->pep, ctrl_now_s()), "matched", (json_int_t)total, "returned",
-		(json_int_t)json_array_size(out), "calls", out));
+		(json_int_t)json_array_size(out), "omitted", (json_int_t)h->pep->dp_calls.omitted,
+		"calls", out));
 }
 
 static void

@@ -47,9 +47,26 @@ void
 metrics_calls_sum(json_t *doc, struct metrics_calls *mc)
 {
 	json_t *calls = json_object_get(doc, "calls"), *c;
+	json_t *sum = json_object_get(doc, "calls_summary");
 	size_t i;
 
 	memset(mc, 0, sizeof(*mc));
+	mc->listed = json_array_size(calls);
+	mc->omitted = metrics_juint(doc, "calls_omitted");
+	mc->streams = json_array_size(json_object_get(doc, "rtp_streams"));
+	if (json_is_object(sum)) {
+		/* the dataplane counted every call: exact whatever the list holds */
+		json_t *bands = json_object_get(sum, "active_by_mos");
+
+		mc->active = metrics_juint(sum, "active");
+		mc->terminated = metrics_juint(sum, "terminated");
+		mc->streams = metrics_juint(sum, "streams");
+		for (i = 0; i < METRICS_MOS_BANDS; i++)
+			mc->mos_band[i] = metrics_juint(bands, metrics_mos_band_name[i]);
+		mc->no_mos = metrics_juint(bands, "none");
+		return;
+	}
+	/* an older dataplane: the list is every call */
 	json_array_foreach(calls, i, c) {
 		const char *st = json_string_value(json_object_get(c, "state"));
 		json_t *mos = json_object_get(c, "mos");
@@ -337,7 +354,7 @@ dataplane_families(struct mw *w, json_t *doc, const struct metrics_calls *mc)
 	}
 	sample_u(w, "vpep_active_calls_by_mos", "{band=\"none\"}", mc->no_mos);
 	family(w, "vpep_rtp_streams", "gauge", "RTP streams in the dataplane's report.");
-	sample_u(w, "vpep_rtp_streams", "", json_array_size(json_object_get(doc, "rtp_streams")));
+	sample_u(w, "vpep_rtp_streams", "", mc->streams);
 	o = json_object_get(doc, "media");
 	family(w, "vpep_rtp_packets_total", "counter", "RTP packets handled.");
 	sample_u(w, "vpep_rtp_packets_total", "", metrics_juint(o, "rtp_packets"));

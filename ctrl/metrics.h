@@ -32,15 +32,19 @@ extern const char *const metrics_mos_band_name[METRICS_MOS_BANDS];
 unsigned int metrics_mos_band(double mos);
 
 /*
- * What the dataplane's `calls` array holds, summed once per document: active (not
- * terminated) and terminated calls, and active calls per MOS band (calls without a MOS yet
- * are counted in no_mos).
+ * The dataplane's calls, taken once per document: active (not terminated) and terminated
+ * calls, and active calls per MOS band (calls without a MOS yet are counted in no_mos), from
+ * its `calls_summary` (every call, however many `calls` lists), else summed over `calls`.
+ * listed: calls in the `calls` list; omitted: its `calls_omitted`; streams: RTP streams.
  */
 struct metrics_calls {
 	uint64_t active;
 	uint64_t terminated;
 	uint64_t no_mos;
 	uint64_t mos_band[METRICS_MOS_BANDS];
+	uint64_t listed;
+	uint64_t omitted;
+	uint64_t streams;
 };
 
 void metrics_calls_sum(json_t *doc, struct metrics_calls *mc);

@@ -558,8 +558,8 @@ ipc_msg(void *ctx, const struct vpep_ipc_hdr *h, const void *body)
 		resync_done(p, body);
 		break;
 	case VPEP_IPC_STATS: {
-		/* kept whole for the status file and the HTTP API; the calls are summed here,
-		 * once per document, not per scrape */
+		/* kept whole for the status file and the HTTP API; the calls are taken here
+		 * (from its calls_summary), once per document, not per scrape */
 		double t0 = ctrl_now_s();
 		json_t *doc = json_loadb(body, h->len, 0, NULL);
 

@@ -25,6 +25,23 @@ TOKEN = "test-token-0123456789"
 PROMTOOL = os.environ.get("PROMTOOL", "/usr/bin/promtool")
 
 
+BANDS = [(0.0, "1.00-2.58"), (2.58, "2.58-3.10"), (3.1, "3.10-3.60"), (3.6, "3.60-4.03"),
+         (4.03, "4.03-4.34"), (4.34, "4.34-5.00")]
+
+
+def summary_of(calls, streams):
+    """The dataplane's calls_summary for a full list (docs/stats-json.md)."""
+    by_mos = {n: 0 for _, n in BANDS}
+    by_mos["none"] = 0
+    active = [c for c in calls if c["state"] != "terminated"]
+    for c in active:
+        by_mos[[n for lo, n in BANDS if c["mos"] is not None and c["mos"] >= lo][-1]
+               if c["mos"] is not None else "none"] += 1
+    return {"calls": len(calls), "active": len(active), "terminated": len(calls) - len(active),
+            "active_by_mos": by_mos, "streams": len(streams), "calls_listed": len(calls),
+            "streams_listed": len(streams)}
+
+
 def stats_doc(n_calls=3, seq=1):
     """A statistics document shaped like the dataplane's (docs/stats-json.md)."""
     calls = []
@@ -59,8 +76,9 @@ def stats_doc(n_calls=3, seq=1):
         "sip": {"messages": 80, "malformed": 1, "requests": {"INVITE": 5, "BYE": 3},
                 "responses": {"200": 8, "180": 5}},
         "media": {"rtp_packets": 800, "rtcp_packets": 20},
-        "calls": calls,
-        "rtp_streams": [{"ssrc": "0x1"}],
+        "calls_summary": summary_of(calls, [{"ssrc": "0x1"}]),
+        "calls": calls, "calls_omitted": 0,
+        "rtp_streams": [{"ssrc": "0x1"}], "rtp_streams_omitted": 0,
         "policy": {"classes": {
             "voice": {"colours": {"green": {"packets": 700 * seq, "bytes": 140000 * seq},
                                   "yellow": {"packets": 5, "bytes": 1000},
@@ -275,6 +293,51 @@ def t_metrics(env):
           "HEAD /metrics: no body, the GET's Content-Length")
 
 
+def t_summary(env):
+    """Call totals and MOS bands come from calls_summary (every call), not from the capped
+    `calls` list: a summary of 100,000 active calls with 3 listed shows 100,000 in /metrics,
+    /api/v1/stats; /api/v1/calls lists the 3 and says how many were left out. A document
+    without a summary (an older dataplane) is summed from its list."""
+    doc = stats_doc()
+    bands = {"1.00-2.58": 1000, "2.58-3.10": 2000, "3.10-3.60": 7000, "3.60-4.03": 20000,
+             "4.03-4.34": 50000, "4.34-5.00": 15000, "none": 5000}
+    doc["calls_summary"] = {"calls": 100500, "active": 100000, "terminated": 500,
+                            "active_by_mos": bands, "streams": 200000, "calls_listed": 3,
+                            "streams_listed": 1}
+    doc["calls_omitted"] = 100497
+    doc["rtp_streams_omitted"] = 199999
+    h, dp, _ = start(env, doc)
+    wait_docs(h, 1)
+    m = parse_metrics(h.req("GET", "/metrics")[2].decode())
+    want = {'vpep_calls{state="active"}': 100000, 'vpep_calls{state="terminated"}': 500,
+            "vpep_rtp_streams": 200000}
+    want.update({'vpep_active_calls_by_mos{band="%s"}' % b: n for b, n in bands.items()})
+    for k, v in want.items():
+        check(m.get(k) == v, "metrics %s = %s from the summary (got %s)" % (k, v, m.get(k)))
+    st = h.json("/api/v1/stats")
+    check(st["calls"]["active"] == 100000 and st["calls"]["terminated"] == 500 and
+          st["calls"]["mos_bands"] == bands,
+          "/api/v1/stats calls: the summary's totals and bands: %s" % st["calls"])
+    check(st["calls"]["listed"] == 3 and st["calls"]["omitted"] == 100497,
+          "/api/v1/stats calls: listed 3, omitted 100497: %s" % st["calls"])
+    calls = h.json("/api/v1/calls")
+    check(calls["matched"] == 3 and calls["returned"] == 3 and calls["omitted"] == 100497,
+          "/api/v1/calls: the 3 listed, omitted 100497: %s" %
+          {k: calls[k] for k in ("matched", "returned", "omitted")})
+    # an older dataplane: no summary, the list is every call
+    old = stats_doc(seq=2)
+    for k in ("calls_summary", "calls_omitted", "rtp_streams_omitted"):
+        del old[k]
+    n = st["dataplane"]["documents"]
+    dp.stats_doc = json.dumps(old).encode()
+    wait_docs(h, n + 2)
+    m = parse_metrics(h.req("GET", "/metrics")[2].decode())
+    check(m.get('vpep_calls{state="active"}') == 2 and
+          m.get('vpep_calls{state="terminated"}') == 1 and m.get("vpep_rtp_streams") == 1,
+          "no summary: the list summed (2 active, 1 terminated, 1 stream)")
+    check(h.json("/api/v1/calls")["omitted"] == 0, "no summary: omitted 0")
+
+
 def t_hardening(env):
     """Raw-socket abuse: the right status or a closed connection; others keep being served."""
     h, dp, _ = start(env, stats_doc())
@@ -477,7 +540,7 @@ def t_slowhttptest(env):
     print("slowhttptest report: %s.html, %s.csv (%d lines)" % (outp, outp, len(csv.splitlines())))
 
 
-TESTS = {"api": t_api, "metrics": t_metrics, "hardening": t_hardening, "writes": t_writes,
+TESTS = {"api": t_api, "metrics": t_metrics, "summary": t_summary, "hardening": t_hardening, "writes": t_writes,
          "no_token": t_no_token, "slowhttptest": t_slowhttptest}
 
 if __name__ == "__main__":
