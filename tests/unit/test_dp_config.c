@@ -53,6 +53,8 @@ test_defaults(void **state)
 	assert_int_equal(c.reasm_max_fragments, 8);
 	assert_int_equal(c.ipv4_checksum, DP_CKSUM_AUTO);
 	assert_int_equal(c.malformed, DP_MALFORMED_DROP);
+	assert_int_equal(c.stats_calls_max, 10000);
+	assert_int_equal(c.ipc_calls_max, 200);
 }
 
 static void
@@ -73,7 +75,8 @@ test_full_config(void **state)
 		"  \"reassembly\": {\"max_datagrams\": 100, \"max_fragments\": 4, \"timeout_ms\": 500, \"max_size\": 9000},\n"
 		"  \"malformed\": \"forward\",\n"
 		"  \"ipv4_checksum\": \"ignore\",\n"
-		"  \"stats\": {\"interval_ms\": 500, \"flows_in_json\": 10}\n"
+		"  \"stats\": {\"interval_ms\": 500, \"flows_in_json\": 10, \"calls_in_json\": 7},\n"
+		"  \"ipc\": {\"socket\": \"/tmp/dp.sock\", \"calls_in_stats\": 0}\n"
 		"}\n";
 	struct dp_config c;
 	char err[1024];
@@ -104,6 +107,8 @@ test_full_config(void **state)
 	assert_int_equal(c.malformed, DP_MALFORMED_FORWARD);
 	assert_int_equal(c.ipv4_checksum, DP_CKSUM_IGNORE);
 	assert_int_equal(c.stats_flows_max, 10);
+	assert_int_equal(c.stats_calls_max, 7);
+	assert_int_equal(c.ipc_calls_max, 0);
 	assert_string_equal(c.source, "t.json");
 }
 
@@ -134,6 +139,10 @@ test_semantic_errors_name_key(void **state)
 			"t.json:3:39: ports[1].rx_desc: 5 is out of range");
 	/* a string where a number belongs */
 	expect_error("{\"workers\": {\"burst\": \"32\"}}", "t.json:1:14: workers.burst: expected an integer");
+	/* the calls caps: in range, named by their path */
+	expect_error("{\"stats\": {\"calls_in_json\": -1}}", "t.json:1:12: stats.calls_in_json: -1 is out of range");
+	expect_error("{\"ipc\": {\"socket\": \"/s\", \"calls_in_stats\": 16777217}}",
+			"t.json:1:26: ipc.calls_in_stats: 16777217 is out of range");
 	/* a typo inside a nested object */
 	expect_error("{\"flows\": {\"idle_timeout_s\": {\"udpp\": 3}}}",
 			"t.json:1:31: flows.idle_timeout_s.udpp: unknown key");
