@@ -349,6 +349,13 @@ def main():
             doc = json.loads(st[2]) if st else {}
             c.true("STATS: the stats JSON, with the traffic so far",
                    doc.get("rx_packets", 0) >= len(recs))
+            summ = doc.get("calls_summary", {})
+            c.true("STATS: calls_summary counts the listed calls and the omitted ones",
+                   summ.get("calls") == len(doc.get("calls", [])) + doc.get("calls_omitted", -1)
+                   and summ.get("calls_listed") == len(doc.get("calls", [])),
+                   "summary %s, listed %d, omitted %s" % (summ.get("calls"),
+                                                         len(doc.get("calls", [])),
+                                                         doc.get("calls_omitted")))
             cl2.close()
         w.close()
         w = None
