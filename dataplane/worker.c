@@ -398,7 +398,8 @@ sip_steer(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *
 {
 	const uint8_t *p;
 
-	if (meta->l4_proto != 17 || meta->payload_len < 16)
+	/* Without classification nothing parses SIP: the flow decides. */
+	if (meta->l4_proto != 17 || meta->payload_len < 16 || !dp.conf.classify)
 		return 0;
 	if (likely(m->nb_segs == 1)) {
 		p = rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off);
@@ -624,10 +625,13 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 	}
 	/* Application pass, in arrival order: classification and the class handlers. The
 	 * flows resolved above stay put meanwhile (the table never evicts a flow active in the
-	 * last second, so no index of this burst is reused). */
-	for (k = 0; k < bn; k++)
-		if (likely(b.idx[k] != FLOW_NIL))
-			voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
+	 * last second, so no index of this burst is reused). classification.enabled = false
+	 * leaves forwarding only. */
+	if (dp.conf.classify)
+		for (k = 0; k < bn; k++)
+			if (likely(b.idx[k] != FLOW_NIL))
+				voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k],
+						b.ts[k]);
 	output_burst(w, &b, from_rx ? dp.out_port[rx_port] : DP_NO_PORT);
 	for (j = 0; j < dp.n_workers; j++)
 		flush_handoff(w, j);
