@@ -628,10 +628,7 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 	 * last second, so no index of this burst is reused). classification.enabled = false
 	 * leaves forwarding only. */
 	if (dp.conf.classify)
-		for (k = 0; k < bn; k++)
-			if (likely(b.idx[k] != FLOW_NIL))
-				voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k],
-						b.ts[k]);
+		voip_burst(w, bn, b.idx, b.fdir, b.pkts, b.meta, b.ts);
 	output_burst(w, &b, from_rx ? dp.out_port[rx_port] : DP_NO_PORT);
 	for (j = 0; j < dp.n_workers; j++)
 		flush_handoff(w, j);
