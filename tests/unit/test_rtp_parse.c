@@ -290,8 +290,8 @@ test_rtcp_demux(void **state)
 /*
  * The plain header (first octet 0x80: V=2, no padding, extension or CSRC) is parsed inline by
  * rtp_hdr_parse(): every second octet and the lengths around 12 give what the general parser
- * rtp_hdr_parse_any() gives, and what the checks say. Packet: 0x80, <every value>, seq 0x1234, ts 0x01020304, SSRC 0xA1B2C3D4, then
- * payload octets 0xEE.
+ * rtp_hdr_parse_any() gives, and what the checks say. Packet: 0x80, <every value>, seq
+ * 0x1234, ts 0x01020304, SSRC 0xA1B2C3D4, then payload octets 0xEE.
  */
 static void
 test_plain_header_every_second_octet(void **state)
