@@ -179,6 +179,19 @@ tag_eq(const char *stored, uint8_t slen, const uint8_t *buf, struct sip_str t)
 		v2 = ROTL(v2, 32);                                                                 \
 	} while (0)
 
+/* The 64-bit little-endian word at p, at any alignment (SipHash reads its input so). */
+static inline uint64_t
+ld64le(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 static uint32_t
 sip_hash(uint64_t seed, const uint8_t *p, uint32_t len)
 {
@@ -191,9 +204,7 @@ sip_hash(uint64_t seed, const uint8_t *p, uint32_t len)
 	uint32_t i, k, end = len & ~7u;
 
 	for (i = 0; i < end; i += 8) {
-		m = 0;
-		for (k = 0; k < 8; k++)
-			m |= (uint64_t)p[i + k] << (8 * k);
+		m = ld64le(p + i);
 		v3 ^= m;
 		SIPROUND();
 		v0 ^= m;

@@ -30,6 +30,7 @@ dp_config_defaults(struct dp_config *c)
 	c->reasm_timeout_ms = 2000;
 	c->reasm_max_size = 65535;
 	c->reasm_max_held = 0; /* 0: twice max_datagrams */
+	c->classify = true;
 	c->classify_scan_packets = 8;
 	c->rtp_unsignalled_min_ms = 500;
 	c->app_flows = 16384;
@@ -278,12 +279,17 @@ load_reassembly(struct cfg *cf, struct dp_config *c, json_t *r)
 static int
 load_classification(struct cfg *cf, struct dp_config *c, json_t *o)
 {
-	static const char *const keys[] = { "scan_packets", "signatures",
+	static const char *const keys[] = { "enabled", "scan_packets", "signatures",
 		"unsignalled_rtp_min_ms", "app_flows", NULL };
 	uint64_t u;
+	int b;
 
 	if (cfg_only_keys(cf, o, "classification", keys))
 		return -EINVAL;
+	b = c->classify;
+	if (cfg_bool(cf, o, "classification", "enabled", 0, &b))
+		return -EINVAL;
+	c->classify = b != 0;
 	if (cfg_string(cf, o, "classification", "signatures", 0, c->signatures,
 			    sizeof(c->signatures)))
 		return -EINVAL;

@@ -11,6 +11,7 @@
 #ifndef DP_CONFIG_H
 #define DP_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "flow_table.h"
@@ -79,6 +80,7 @@ struct dp_config {
 	uint32_t reasm_max_size;
 	uint32_t reasm_max_held;    /* per worker: fragments reassembly may hold at once */
 
+	bool classify;              /* false: forwarding only (no classes, SIP, calls or RTP) */
 	uint32_t classify_scan_packets; /* payload packets a flow is examined for its class */
 	uint32_t app_flows;         /* per worker: POP3/HTTP flows followed at once */
 	uint32_t rtp_unsignalled_min_ms; /* RTP without SDP: consistent this long to count */

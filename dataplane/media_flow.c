@@ -237,6 +237,10 @@ slot_for(struct media_pool *p, struct media_flow *f, unsigned int d,
 	struct media_slot *free_sl = NULL, *oldest = NULL;
 	unsigned int i;
 
+	/* The running stream, nearly always: an SSRC has one slot at most. */
+	for (i = 0; i < MEDIA_SLOTS; i++)
+		if (dir->slot[i].rtp.ssrc == h->ssrc && dir->slot[i].used)
+			return &dir->slot[i];
 	for (i = 0; i < MEDIA_SLOTS; i++) {
 		struct media_slot *sl = &dir->slot[i];
 
@@ -245,8 +249,6 @@ slot_for(struct media_pool *p, struct media_flow *f, unsigned int d,
 				free_sl = sl;
 			continue;
 		}
-		if (sl->rtp.ssrc == h->ssrc)
-			return sl;
 		if (oldest == NULL || sl->last_ns < oldest->last_ns)
 			oldest = sl;
 	}

@@ -38,16 +38,8 @@ rd32(const uint8_t *p)
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
-bool
-rtp_is_rtcp(const uint8_t *buf, uint32_t len)
-{
-	if (len < 2 || (buf[0] >> 6) != RTP_VERSION)
-		return false;
-	return buf[1] >= 192 && buf[1] <= 223;
-}
-
 int
-rtp_hdr_parse(const uint8_t *buf, uint32_t len, struct rtp_hdr_info *out)
+rtp_hdr_parse_any(const uint8_t *buf, uint32_t len, struct rtp_hdr_info *out)
 {
 	uint32_t off, avail;
 

@@ -64,19 +64,52 @@ struct rtp_hdr_info {
 };
 
 /*
- * Parse the RTP header at buf[0, len). Returns RTP_PARSE_OK (0) and fills *out, or a positive
- * enum rtp_parse_status naming the failed check. RTP_PARSE_IS_RTCP is returned before any other
- * field check except the version, so a caller on an rtcp-mux port can hand the packet to
- * rtcp_parse().
+ * Parse the RTP header at buf[0, len) (callers use rtp_hdr_parse(), below). Returns
+ * RTP_PARSE_OK (0) and fills *out, or a positive enum rtp_parse_status naming the failed check.
+ * RTP_PARSE_IS_RTCP is returned before any other field check except the version, so a caller
+ * on an rtcp-mux port can hand the packet to rtcp_parse().
  */
-int rtp_hdr_parse(const uint8_t *buf, uint32_t len, struct rtp_hdr_info *out);
+int rtp_hdr_parse_any(const uint8_t *buf, uint32_t len, struct rtp_hdr_info *out);
+
+/*
+ * rtp_hdr_parse() is rtp_hdr_parse_any() with the header nearly every packet has inline: V=2
+ * and no padding, extension or CSRC (first octet 0x80), and a second octet that is neither
+ * RTCP (192..223) nor a reserved PT (64..95 without the marker), which every check of
+ * rtp_hdr_parse_any() would pass. Same results; the rest goes out of line.
+ */
+static inline int
+rtp_hdr_parse(const uint8_t *buf, uint32_t len, struct rtp_hdr_info *out)
+{
+	if (len >= RTP_HDR_LEN && buf[0] == 0x80 && (buf[1] & 0x60) != 0x40) {
+		*out = (struct rtp_hdr_info){
+			.ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
+				(uint32_t)buf[10] << 8 | buf[11],
+			.timestamp = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+				     (uint32_t)buf[6] << 8 | buf[7],
+			.seq = (uint16_t)(buf[2] << 8 | buf[3]),
+			.pt = buf[1] & 0x7f,
+			.marker = buf[1] >> 7,
+			.csrc_off = RTP_HDR_LEN,
+			.payload_off = RTP_HDR_LEN,
+			.payload_len = len - RTP_HDR_LEN,
+		};
+		return RTP_PARSE_OK;
+	}
+	return rtp_hdr_parse_any(buf, len, out);
+}
 
 /*
  * RFC 5761 section 4 demultiplexing: true when the packet has version 2 and its second octet
  * (marker + PT in RTP, packet type in RTCP) is in 192..223, i.e. it is RTCP (SR 200 ... XR 207,
  * feedback 205/206 and the rest of that range). Needs at least 2 octets; shorter is false.
  */
-bool rtp_is_rtcp(const uint8_t *buf, uint32_t len);
+static inline bool
+rtp_is_rtcp(const uint8_t *buf, uint32_t len)
+{
+	if (len < 2 || (buf[0] >> 6) != RTP_VERSION)
+		return false;
+	return buf[1] >= 192 && buf[1] <= 223;
+}
 
 /* Stable, counter-friendly name of a status ("ok", "too_short", ...); "unknown" if out of range. */
 const char *rtp_parse_status_name(int status);

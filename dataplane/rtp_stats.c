@@ -14,6 +14,10 @@
 #define RTP_STREAM_F_TS_REF  (1u << 2) /* ref_ts is set */
 #define RTP_STREAM_F_JIT_REF (1u << 3) /* jit_ref_ns is set */
 #define RTP_STREAM_F_CLK_REF (1u << 4) /* clk_ref_ns, transit_ns and floor_ns are set */
+/* What the steady-state path needs: a validated stream with every timing reference set. */
+#define RTP_STREAM_F_STEADY \
+	(RTP_STREAM_F_STARTED | RTP_STREAM_F_VALID | RTP_STREAM_F_TS_REF | RTP_STREAM_F_JIT_REF | \
+	 RTP_STREAM_F_CLK_REF)
 
 /* pt_map packing */
 #define PTMAP_VALID    (1u << 31)
@@ -59,6 +63,17 @@ rtp_stream_init(struct rtp_stream *s, uint32_t ssrc, uint32_t clock_rate, uint8_
 		(void)rtp_stream_map_pt(s, te_pt, 8000, true);
 }
 
+/* Cache the clock of last_pt for the steady-state path; a new clock voids the step memo. */
+static inline void
+set_fast_clock(struct rtp_stream *s, uint32_t clock)
+{
+	if (clock != s->fast_clock) {
+		s->fast_clock = clock;
+		s->memo_ts_diff = 0;
+		s->memo_ns = 0;
+	}
+}
+
 int
 rtp_stream_map_pt(struct rtp_stream *s, uint8_t pt, uint32_t clock_rate, bool tel_event)
 {
@@ -76,12 +91,15 @@ rtp_stream_map_pt(struct rtp_stream *s, uint8_t pt, uint32_t clock_rate, bool te
 		}
 		if (((e >> PTMAP_PT_SHIFT) & 0x7f) == pt) {
 			s->pt_map[i] = ptmap_pack(pt, clock_rate, tel_event);
+			set_fast_clock(s, 0);
 			return 0;
 		}
 	}
 	if (free_slot == RTP_STREAM_MAX_PT)
 		return -ENOSPC;
 	s->pt_map[free_slot] = ptmap_pack(pt, clock_rate, tel_event);
+	/* The map changed: the next packet looks its payload type up again. */
+	set_fast_clock(s, 0);
 	return 0;
 }
 
@@ -289,6 +307,36 @@ ts_to_ns(int32_t ts_diff, uint32_t clock)
 	return (int64_t)ts_diff * (int64_t)NS_PER_S / (int64_t)clock;
 }
 
+/* A.8: J += (|D| - J) / 16, kept as 16 * J in ns (RFC 3550's own scaled form); the sum
+ * never goes below zero, so unsigned is fine. expect: the timestamp step since ref_ts in ns. */
+static inline void
+jitter_step(struct rtp_stream *s, uint64_t now, int64_t expect)
+{
+	int64_t d = elapsed_ns(now, s->jit_ref_ns) - expect;
+
+	s->jitter_q4 = s->jitter_q4 + absdiff_s64(d) - (s->jitter_q4 >> 4);
+}
+
+/* Transit relative to the first clocked packet, for the jitter buffer; returns
+ * RTP_PKT_JB_LATE when a jb_ms buffer would have dropped the packet (never comfort noise). */
+static inline uint32_t
+transit_step(struct rtp_stream *s, uint64_t now, int64_t expect, bool cn)
+{
+	s->transit_ns += elapsed_ns(now, s->clk_ref_ns) - expect;
+	/* Keep the sum bounded whatever the caller's clock does. */
+	if (s->transit_ns > ELAPSED_MAX || s->transit_ns < -ELAPSED_MAX)
+		s->transit_ns = s->floor_ns = 0;
+	if (s->transit_ns < s->floor_ns)
+		s->floor_ns = s->transit_ns;
+	else
+		s->floor_ns += (s->transit_ns - s->floor_ns) >> FLOOR_RISE_SHIFT;
+	if (!cn && s->transit_ns - s->floor_ns > (int64_t)s->jb_ms * (int64_t)NS_PER_MS) {
+		s->jb_late++;
+		return RTP_PKT_JB_LATE;
+	}
+	return 0;
+}
+
 static uint32_t
 timing_update(struct rtp_stream *s, const struct rtp_hdr_info *h, uint64_t now, uint32_t clock,
 	bool te, bool dup, bool cn, bool prev_cn)
@@ -311,38 +359,18 @@ timing_update(struct rtp_stream *s, const struct rtp_hdr_info *h, uint64_t now, 
 	s->delta_ref_ns = now;
 
 	if (!te && !dup) {
+		int64_t expect = 0;
+
+		if (clock != 0)
+			expect = ts_to_ns((int32_t)(h->timestamp - s->ref_ts), clock);
 		if (clock != 0 && (s->flags & RTP_STREAM_F_TS_REF) &&
 			(s->flags & RTP_STREAM_F_JIT_REF)) {
-			int64_t expect = ts_to_ns((int32_t)(h->timestamp - s->ref_ts), clock);
-			int64_t d = elapsed_ns(now, s->jit_ref_ns) - expect;
-
-			/*
-			 * A.8: J += (|D| - J) / 16, kept as 16 * J in ns (RFC 3550's own
-			 * scaled form); the sum never goes below zero, so unsigned is fine.
-			 */
-			s->jitter_q4 = s->jitter_q4 + absdiff_s64(d) - (s->jitter_q4 >> 4);
+			jitter_step(s, now, expect);
 			sampled = true;
 		}
 		if (clock != 0) {
-			/* Transit relative to the first clocked packet, for the jitter buffer. */
 			if (s->flags & RTP_STREAM_F_CLK_REF) {
-				int64_t expect =
-					ts_to_ns((int32_t)(h->timestamp - s->ref_ts), clock);
-
-				s->transit_ns += elapsed_ns(now, s->clk_ref_ns) - expect;
-				/* Keep the sum bounded whatever the caller's clock does. */
-				if (s->transit_ns > ELAPSED_MAX || s->transit_ns < -ELAPSED_MAX)
-					s->transit_ns = s->floor_ns = 0;
-				if (s->transit_ns < s->floor_ns)
-					s->floor_ns = s->transit_ns;
-				else
-					s->floor_ns +=
-						(s->transit_ns - s->floor_ns) >> FLOOR_RISE_SHIFT;
-				if (!cn && s->transit_ns - s->floor_ns >
-						   (int64_t)s->jb_ms * (int64_t)NS_PER_MS) {
-					s->jb_late++;
-					flags |= RTP_PKT_JB_LATE;
-				}
+				flags |= transit_step(s, now, expect, cn);
 			} else {
 				s->transit_ns = s->floor_ns = 0;
 			}
@@ -395,7 +423,7 @@ timing_first(
 }
 
 int
-rtp_stream_update(
+rtp_stream_update_ref(
 	struct rtp_stream *s, const struct rtp_hdr_info *h, uint64_t arrival_ns, uint32_t wire_len)
 {
 	uint32_t ret = 0, clock;
@@ -425,6 +453,7 @@ rtp_stream_update(
 	if (!(s->flags & RTP_STREAM_F_STARTED)) {
 		s->flags |= RTP_STREAM_F_STARTED;
 		s->last_pt = h->pt;
+		set_fast_clock(s, te || cn ? 0 : clock);
 		/* A.1 init: max_seq = seq - 1 so the first packet is "in sequence". */
 		s->max_seq = (uint16_t)(h->seq - 1);
 		s->probation = s->min_sequential;
@@ -440,6 +469,7 @@ rtp_stream_update(
 	}
 	prev_cn = s->last_pt == 13 || s->last_pt == 19;
 	s->last_pt = h->pt;
+	set_fast_clock(s, te || cn ? 0 : clock);
 
 	ret |= seq_update(s, h->seq, te);
 	dup = (ret & RTP_PKT_DUPLICATE) != 0;
@@ -453,6 +483,76 @@ rtp_stream_update(
 	if (ret & RTP_PKT_WRONG_TS)
 		s->wrong_ts++;
 	return (int)ret;
+}
+
+/*
+ * The steady state of a stream: the next sequence number, the payload type of the previous
+ * packet (a clocked voice type: fast_clock), its timestamp within the anchor's range. What
+ * rtp_stream_update_ref() does for such a packet, without the branches that cannot apply:
+ * seq_update() with a step of one and timing_update() of a clocked voice packet with every
+ * reference set (prev_cn is false: the previous packet had this payload type).
+ */
+static int
+update_steady(struct rtp_stream *s, const struct rtp_hdr_info *h, uint64_t now,
+		uint32_t wire_len, uint32_t clock)
+{
+	uint32_t ret = RTP_PKT_IN_ORDER, ts_diff = h->timestamp - s->ref_ts;
+	uint64_t delta;
+	int64_t expect;
+
+	s->packets++;
+	s->bytes += wire_len;
+	s->last_ns = now;
+	s->markers += h->marker;
+
+	/* seq_update(), step 1: max_seq + 1 is below max_seq only when it wraps to 0. */
+	if (h->seq == 0)
+		s->cycles += RTP_SEQ_MOD;
+	seen_shift(s, 1);
+	s->seen[0] |= 1;
+	s->max_seq = h->seq;
+	s->bad_seq = RTP_SEQ_MOD + 1;
+	s->received++;
+
+	/* timing_update() */
+	delta = now > s->delta_ref_ns ? now - s->delta_ref_ns : 0;
+	s->delta_ref_ns = now;
+	if (ts_diff == s->memo_ts_diff) {
+		expect = s->memo_ns;
+	} else {
+		expect = ts_to_ns((int32_t)ts_diff, clock);
+		if (expect > 0 && expect <= UINT32_MAX) {
+			s->memo_ts_diff = ts_diff;
+			s->memo_ns = (uint32_t)expect;
+		}
+	}
+	jitter_step(s, now, expect);
+	ret |= transit_step(s, now, expect, false);
+	s->clk_ref_ns = now;
+	s->ref_ts = h->timestamp;
+	s->jit_ref_ns = now;
+	if (!h->marker) {
+		if (delta > s->max_delta_ns)
+			s->max_delta_ns = delta;
+		if (s->jitter_q4 > s->max_jitter_q4)
+			s->max_jitter_q4 = s->jitter_q4;
+		s->jitter_sum_q4 += s->jitter_q4;
+		s->jitter_samples++;
+	}
+	return (int)ret;
+}
+
+int
+rtp_stream_update(
+	struct rtp_stream *s, const struct rtp_hdr_info *h, uint64_t arrival_ns, uint32_t wire_len)
+{
+	/* Unsigned: a timestamp before first_ts is 2^31 or more, out of range as well. */
+	if (h->ssrc == s->ssrc && s->fast_clock != 0 && h->pt == s->last_pt &&
+			h->seq == (uint16_t)(s->max_seq + 1) &&
+			(s->flags & RTP_STREAM_F_STEADY) == RTP_STREAM_F_STEADY &&
+			h->timestamp - s->first_ts < TS_ANCHOR_MOVE)
+		return update_steady(s, h, arrival_ns, wire_len, s->fast_clock);
+	return rtp_stream_update_ref(s, h, arrival_ns, wire_len);
 }
 
 bool

@@ -70,7 +70,7 @@
 
 /*
  * The per-stream state. Field order puts what every packet touches first; counters that only
- * reports read come last. 248 bytes on LP64 (the unit test keeps it within 256).
+ * reports read come last. 256 bytes on LP64 (the unit test keeps it within 256).
  */
 struct rtp_stream {
 	/* Identity and configuration (written by init/setters, read per packet). */
@@ -126,7 +126,18 @@ struct rtp_stream {
 	uint32_t max_burst;      /* longest gap in packets */
 	uint32_t expected_prior; /* for rtp_stream_interval() (RFC 3550 A.3) */
 	uint32_t received_prior;
+	/* Clock of last_pt when it is a clocked voice type (not an event, not comfort noise),
+	 * else 0: lets a packet of the same payload type skip the payload type lookup. */
+	uint32_t fast_clock;
 	uint64_t bytes;
+
+	/*
+	 * Last timestamp step and the nanoseconds it stands for at fast_clock (0: none): a
+	 * steady stream repeats its step, and this spares the division per packet. A cache,
+	 * not state: results never depend on it (rtp_stream_update_ref() does not keep it).
+	 */
+	uint32_t memo_ts_diff;
+	uint32_t memo_ns;
 };
 
 /* Report in plain units, computed by rtp_stream_report() (floats are fine off the hot path). */
@@ -188,6 +199,14 @@ void rtp_stream_set_jb(struct rtp_stream *s, uint16_t jb_ms);
  */
 int rtp_stream_update(struct rtp_stream *s, const struct rtp_hdr_info *h, uint64_t arrival_ns,
 		uint32_t wire_len);
+
+/*
+ * rtp_stream_update() without its steady-state fast path (a packet of the same SSRC and
+ * payload type with the next sequence number): the reference the unit tests compare the fast
+ * path with. Same results and same state, except the memo_* cache.
+ */
+int rtp_stream_update_ref(struct rtp_stream *s, const struct rtp_hdr_info *h,
+		uint64_t arrival_ns, uint32_t wire_len);
 
 /* True once probation passed: the flow carries a plausible RTP stream. */
 bool rtp_stream_validated(const struct rtp_stream *s);

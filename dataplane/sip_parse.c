@@ -160,6 +160,18 @@ skip_class(const uint8_t *b, uint32_t p, uint32_t e, uint8_t m)
 	return p;
 }
 
+/*
+ * skip_class() for runs known to be short (header names, 7 bytes on average): a byte at a
+ * time, since the eight-byte step nearly always fails there and costs more than it saves.
+ */
+static inline uint32_t
+skip_class_short(const uint8_t *b, uint32_t p, uint32_t e, uint8_t m)
+{
+	while (p < e && IS(b[p], m))
+		p++;
+	return p;
+}
+
 static inline bool
 is_hex(uint8_t c)
 {
@@ -1746,7 +1758,7 @@ sip_msg_parse(const uint8_t *buf, uint32_t len, enum sip_transport t, struct sip
 			break;
 		}
 		/* field-name HCOLON: token *(SP / HTAB) ":" */
-		n1 = skip_class(buf, p, len, CC_TOKEN);
+		n1 = skip_class_short(buf, p, len, CC_TOKEN);
 		if (n1 >= len)
 			goto incomplete;
 		if (n1 == p)

@@ -601,6 +601,8 @@ budget:
 	e->flags = (uint8_t)((e->flags & ~VF_SCANS_MASK) | (scans & VF_SCANS_MASK));
 }
 
+/* One tracked packet of flow idx travelling in direction dir. Also called packet by packet
+ * by the worker when policy needs each packet's SIP verdict right after it. */
 void
 voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		const struct pkt_meta *meta, uint64_t now_ns)
@@ -661,6 +663,17 @@ voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 	default:
 		return;
 	}
+}
+
+void
+voip_burst(struct dp_worker *w, unsigned int n, const uint32_t *idx, const uint8_t *dir,
+		struct rte_mbuf *const *pkts, const struct pkt_meta *meta, const uint64_t *now_ns)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (likely(idx[k] != FLOW_NIL))
+			voip_packet(w, idx[k], dir[k], pkts[k], &meta[k], now_ns[k]);
 }
 
 void

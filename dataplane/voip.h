@@ -8,7 +8,7 @@
  *
  * The flow table caches the class in each flow (flow_entry.app_class, FLOW_APP_UNDECIDED until
  * decided) and the index of the flow's application state (flow_entry.app_ref) in one of this
- * worker's pools. voip_packet() runs once per tracked packet after its flow was resolved;
+ * worker's pools. voip_burst() runs once per burst after the packets' flows were resolved;
  * undecided flows go through classification (SDP expectations, signatures, RTP probation), a
  * decided flow goes straight to its handler, and "unknown" costs nothing.
  */
@@ -85,11 +85,17 @@ int voip_worker_init(struct dp_worker *w, char *err, size_t err_len);
 void voip_worker_free(struct dp_worker *w);
 
 /*
- * One tracked packet of flow idx travelling in direction dir, after its flow was touched and
- * accounted. The payload is read from m (linearised when it is a chain).
+ * The n packets of a burst in arrival order, after their flows were touched and accounted:
+ * packet k belongs to flow idx[k] (FLOW_NIL: untracked, skipped), travels in direction
+ * dir[k] of it, arrived at now_ns[k]. Payloads are read from the mbufs (linearised when
+ * chained). One call per burst, so the per-packet work runs in one loop.
  */
+/* One tracked packet (what voip_burst() does for each): the policy pass calls it per packet. */
 void voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		const struct pkt_meta *meta, uint64_t now_ns);
+
+void voip_burst(struct dp_worker *w, unsigned int n, const uint32_t *idx, const uint8_t *dir,
+		struct rte_mbuf *const *pkts, const struct pkt_meta *meta, const uint64_t *now_ns);
 
 /* Once per worker loop: the RCU quiescent report (and later, SIP work from other workers). */
 void voip_loop(struct dp_worker *w);

@@ -401,7 +401,8 @@ sip_steer(struct dp_worker *w, const struct rte_mbuf *m, const struct pkt_meta *
 {
 	const uint8_t *p;
 
-	if (meta->l4_proto != 17 || meta->payload_len < 16)
+	/* Without classification nothing parses SIP: the flow decides. */
+	if (meta->l4_proto != 17 || meta->payload_len < 16 || !dp.conf.classify)
 		return 0;
 	if (likely(m->nb_segs == 1)) {
 		p = rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off);
@@ -630,11 +631,11 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 	}
 	/* Application pass, in arrival order: classification and the class handlers. The
 	 * flows resolved above stay put meanwhile (the table never evicts a flow active in the
-	 * last second, so no index of this burst is reused). */
+	 * last second, so no index of this burst is reused). classification.enabled = false
+	 * leaves forwarding only (and, with a policy, class "default" for everything). */
 	if (!dp.policy_on) {
-		for (k = 0; k < bn; k++)
-			if (likely(b.idx[k] != FLOW_NIL))
-				voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
+		if (dp.conf.classify)
+			voip_burst(w, bn, b.idx, b.fdir, b.pkts, b.meta, b.ts);
 	} else {
 		/* Policy after the application pass: it needs the class and call just learnt, and
 		 * the SIP worker's verdict on this very message. */
@@ -642,7 +643,7 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 			int why;
 
 			w->voip->sip->hint = POLICY_SIP_NONE;
-			if (likely(b.idx[k] != FLOW_NIL))
+			if (likely(b.idx[k] != FLOW_NIL) && dp.conf.classify)
 				voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
 			why = policy_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k],
 					w->voip->sip->hint);

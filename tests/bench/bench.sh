@@ -14,11 +14,15 @@
 #   BENCH_LCORES   EAL core list (default 0-1: main lcore 0, one worker on 1)
 #   BENCH_CONFIG   extra dataplane configuration merged for vpep's run (optional)
 #   BENCH_BUILD    build tree (default build)
+#   BENCH_FWD      1 (default): also run vpep with classification off (forwarding only:
+#                  parse, reassembly check, flow lookup, forward) in the same rounds
+#   BENCH_SIP      1 (default): also run the SIP-only loop
 #   BENCH_SCRAPE   1: each round also runs vpep with the IPC link and the demo policy twice,
 #                  alone and with vpep-ctrl attached (HTTP on) and /metrics scraped every
 #                  100 ms; prints both ratios to testpmd (docs/benchmarks.md)
 # Prints both rates, vpep's cycles per packet, the per-stage breakdown and flow-table memory,
-# and as its last line: ratio_vs_testpmd=0.NN
+# ratio_forwarding_only_vs_testpmd=0.NN (with BENCH_FWD=1), and as the last line of the
+# main comparison: ratio_vs_testpmd=0.NN (the full appliance: classification, SIP, calls, RTP).
 set -eu
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -27,6 +31,7 @@ secs=${BENCH_SECONDS:-10}
 rounds=${BENCH_ROUNDS:-3}
 lcores=${BENCH_LCORES:-0-1}
 bdir=${BENCH_BUILD:-build}
+build=$bdir
 dp=$bdir/dataplane/vpep-dataplane
 eal="--no-huge -m 2048 --no-shconf --no-pci -l $lcores --log-level=lib.eal:warning --no-telemetry"
 tmp=$(mktemp -d /tmp/vpep-bench-XXXXXX)
@@ -37,9 +42,9 @@ case "$pcap" in *,*) echo "bench.sh: the capture path must not contain a comma" 
 command -v dpdk-testpmd >/dev/null || { echo "bench.sh: dpdk-testpmd missing (apt-get install dpdk)" >&2; exit 1; }
 
 # net_pcap with infinite_rx keeps the whole capture in mbufs of our pool: size it for that.
-python3 - "$pcap" "$tmp/bench.json" "${BENCH_CONFIG:-}" <<'PY'
+python3 - "$pcap" "$tmp/bench.json" "${BENCH_CONFIG:-}" "$tmp/fwd.json" <<'PY'
 import json, struct, sys
-pcap, out, extra = sys.argv[1], sys.argv[2], sys.argv[3]
+pcap, out, extra, fwd_out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 
 def count(path):
     with open(path, "rb") as f:
@@ -86,6 +91,9 @@ if extra:
             else:
                 conf[k] = v
 json.dump(conf, open(out, "w"), indent=2)
+# The foundation figure: the same, forwarding only.
+conf.setdefault("classification", {})["enabled"] = False
+json.dump(conf, open(fwd_out, "w"), indent=2)
 print("capture packets: %d (mempool %d mbufs)" % (n, mbufs - 1))
 PY
 
@@ -99,7 +107,7 @@ testpmd_mpps() {
 }
 
 vpep_mpps() {
-	$dp $eal -- --config "$tmp/bench.json" --duration "$secs" --stats-json "$tmp/s.json" \
+	$dp $eal -- --config "$tmp/${1:-bench}.json" --duration "$secs" --stats-json "$tmp/s.json" \
 		>/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; echo nan; return; }
 	python3 -c "import json;s=json.load(open('$tmp/s.json'));print('%.3f'%(s['rx_packets']/s['duration_s']/1e6))"
 }
@@ -167,11 +175,18 @@ echo "capture: $pcap"
 echo "cores: EAL -l $lcores (main lcore + 1 forwarding/worker core), $secs s per run, $rounds rounds"
 t_all=""
 v_all=""
+f_all=""
 i=1
 while [ "$i" -le "$rounds" ]; do
 	t=$(testpmd_mpps)
 	v=$(vpep_mpps)
-	echo "round $i: testpmd $t Mpps, vpep $v Mpps"
+	if [ "${BENCH_FWD:-1}" = 1 ]; then
+		f=$(vpep_mpps fwd)
+		echo "round $i: testpmd $t Mpps, vpep $v Mpps, vpep forwarding only $f Mpps"
+		f_all="$f_all $f"
+	else
+		echo "round $i: testpmd $t Mpps, vpep $v Mpps"
+	fi
 	t_all="$t_all $t"
 	v_all="$v_all $v"
 	if [ "$scrape" = 1 ]; then
@@ -185,6 +200,7 @@ while [ "$i" -le "$rounds" ]; do
 done
 t_med=$(echo "$t_all" | median)
 v_med=$(echo "$v_all" | median)
+f_med=$(echo "$f_all" | median)
 hz=$(python3 -c "import json;print(json.load(open('$tmp/s.json'))['tsc_hz'])" 2>/dev/null || echo 0)
 
 echo
@@ -200,12 +216,17 @@ if [ "$scrape" = 1 ]; then
 fi
 echo "testpmd_io_mpps=$t_med"
 echo "vpep_mpps=$v_med"
-python3 - "$t_med" "$v_med" "$hz" <<'PY'
+[ -n "$f_med" ] && echo "vpep_forwarding_only_mpps=$f_med"
+python3 - "$t_med" "$v_med" "$hz" "${f_med:-0}" <<'PY'
 import sys
-t, v, hz = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+t, v, hz, f = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 if hz > 0:
     print("vpep_cycles_per_packet=%.0f" % (hz / (v * 1e6)))
+    if f > 0:
+        print("vpep_forwarding_only_cycles_per_packet=%.0f" % (hz / (f * 1e6)))
     print("testpmd_cycles_per_packet=%.0f" % (hz / (t * 1e6)))
+if f > 0:
+    print("ratio_forwarding_only_vs_testpmd=%.2f" % (f / t))
 print("ratio_vs_testpmd=%.2f" % (v / t))
 PY
 

@@ -55,6 +55,26 @@ test_defaults(void **state)
 	assert_int_equal(c.malformed, DP_MALFORMED_DROP);
 	assert_int_equal(c.stats_calls_max, 10000);
 	assert_int_equal(c.ipc_calls_max, 200);
+	assert_true(c.classify);
+}
+
+static void
+test_classification_off(void **state)
+{
+	/* forwarding only: the configuration make bench uses for the foundation figure */
+	static const char *off = "{\"mode\": \"monitor\", \"ports\": [{\"name\": \"a\", "
+				 "\"device\": \"net_null0\"}], \"classification\": {\"enabled\": false}}";
+	static const char *bad = "{\"mode\": \"monitor\", \"ports\": [{\"name\": \"a\", "
+				 "\"device\": \"net_null0\"}], \"classification\": {\"enabled\": 0}}";
+	struct dp_config c;
+	char err[1024];
+
+	(void)state;
+	if (load(&c, off, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(c.classify);
+	assert_int_not_equal(load(&c, bad, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "classification.enabled"));
 }
 
 static void
@@ -265,6 +285,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_classification_off),
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_syntax_error_position),
 		cmocka_unit_test(test_semantic_errors_name_key),

@@ -60,6 +60,7 @@ struct ref_row {
 	/* results */
 	struct rtp_stream st;
 	struct rtp_stream st_ns;
+	struct rtp_stream ref[2]; /* the same packets through rtp_stream_update_ref() */
 	int parse_errors[2];  /* microsecond pass, nanosecond pass */
 	int parse_status;     /* last rtp_hdr_parse() failure */
 	int t38_skipped[2];   /* RTP-looking packets after the media became T.38 */
@@ -469,7 +470,13 @@ read_capture(struct file_state *fs, bool nano, bool scan_only)
 				r->parse_status = rc;
 				continue;
 			}
-			assert_true(rtp_stream_update(nano ? &r->st_ns : &r->st, &h, t, v.ip_len) >= 0);
+			rc = rtp_stream_update(nano ? &r->st_ns : &r->st, &h, t, v.ip_len);
+			assert_true(rc >= 0);
+			/* The steady-state fast path leaves exactly the state the reference
+			 * path does (the step memo aside), packet after packet. */
+			assert_int_equal(rtp_stream_update_ref(&r->ref[nano], &h, t, v.ip_len), rc);
+			assert_memory_equal(nano ? &r->st_ns : &r->st, &r->ref[nano],
+					offsetof(struct rtp_stream, memo_ts_diff));
 		}
 	}
 	pcap_close(pc);
@@ -557,6 +564,8 @@ test_capture(void **state)
 			continue;
 		stream_setup(&rows[i].st, fs, rows[i].ssrc);
 		stream_setup(&rows[i].st_ns, fs, rows[i].ssrc);
+		stream_setup(&rows[i].ref[0], fs, rows[i].ssrc);
+		stream_setup(&rows[i].ref[1], fs, rows[i].ssrc);
 		n++;
 	}
 	assert_true(n > 0);

@@ -287,6 +287,52 @@ test_rtcp_demux(void **state)
 	assert_false(rtp_is_rtcp(v, sizeof(v)));
 }
 
+/*
+ * The plain header (first octet 0x80: V=2, no padding, extension or CSRC) is parsed inline by
+ * rtp_hdr_parse(): every second octet and the lengths around 12 give what the general parser
+ * rtp_hdr_parse_any() gives, and what the checks say. Packet: 0x80, <every value>, seq
+ * 0x1234, ts 0x01020304, SSRC 0xA1B2C3D4, then payload octets 0xEE.
+ */
+static void
+test_plain_header_every_second_octet(void **state)
+{
+	uint8_t p[14] = { 0x80, 0, 0x12, 0x34, 0x01, 0x02, 0x03, 0x04, 0xA1, 0xB2, 0xC3, 0xD4,
+		0xEE, 0xEE };
+	struct rtp_hdr_info h, g;
+	unsigned int b1, len;
+
+	(void)state;
+	for (b1 = 0; b1 < 256; b1++) {
+		for (len = 11; len <= sizeof(p); len++) {
+			uint8_t pt = b1 & 0x7f;
+			int rc, want;
+
+			p[1] = (uint8_t)b1;
+			want = len < 12			? RTP_PARSE_TOO_SHORT :
+			       b1 >= 192 && b1 <= 223	? RTP_PARSE_IS_RTCP :
+			       pt >= 64 && pt <= 95	? RTP_PARSE_PT_RESERVED :
+							  RTP_PARSE_OK;
+			rc = rtp_hdr_parse(p, len, &h);
+			assert_int_equal(rc, want);
+			/* the inline case and the general parser agree field by field */
+			assert_int_equal(rtp_hdr_parse_any(p, len, &g), rc);
+			assert_memory_equal(&h, &g, sizeof(h));
+			if (rc != RTP_PARSE_OK)
+				continue;
+			assert_int_equal(h.pt, pt);
+			assert_int_equal(h.marker, b1 >> 7);
+			assert_int_equal(h.seq, 0x1234);
+			assert_int_equal(h.timestamp, 0x01020304);
+			assert_int_equal(h.ssrc, 0xA1B2C3D4);
+			assert_int_equal(h.padding | h.extension | h.cc | h.pad_len, 0);
+			assert_int_equal(h.ext_profile | h.ext_words | h.ext_off, 0);
+			assert_int_equal(h.csrc_off, 12);
+			assert_int_equal(h.payload_off, 12);
+			assert_int_equal(h.payload_len, len - 12);
+		}
+	}
+}
+
 static void
 test_status_names(void **state)
 {
@@ -421,6 +467,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_fields),
+		cmocka_unit_test(test_plain_header_every_second_octet),
 		cmocka_unit_test(test_too_short),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_csrc),

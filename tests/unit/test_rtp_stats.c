@@ -646,6 +646,98 @@ test_parse_then_stats(void **state)
 	assert_int_equal(s.bytes, sizeof(wire_pkt) + 28);
 }
 
+/* xorshift32: a fixed, portable sequence for the randomised test below */
+static uint32_t
+rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * rtp_stream_update() (with its steady-state fast path) against rtp_stream_update_ref() (without
+ * it): the same return value and the same state after every packet, over long random streams
+ * that mostly run in order (the fast path) and now and then lose, repeat, reorder, jump,
+ * change payload type (mapped, static, comfort noise, telephone-event, unknown), set the
+ * marker, step their timestamps oddly, wrap the sequence number, or get a new PT map.
+ */
+static void
+test_fast_path_equals_reference(void **state)
+{
+	static const uint8_t pts[] = { 0, 0, 8, 13, 101, 96, 97, 18 };
+	uint32_t x = 0x12345678;
+	unsigned int run;
+
+	(void)state;
+	for (run = 0; run < 64; run++) {
+		struct rtp_stream a, b;
+		struct rtp_stream_report ra, rb;
+		uint16_t seq = (uint16_t)rnd(&x);
+		uint32_t ts = rnd(&x);
+		uint64_t now = 1000 * MS + (uint64_t)(rnd(&x) % 1000) * MS;
+		uint8_t pt = 0;
+		unsigned int i, fast = 0;
+
+		rtp_stream_init(&a, SSRC, 8000, 0, 101);
+		(void)rtp_stream_map_pt(&a, 97, 16000, false);
+		if (run & 1)
+			rtp_stream_set_jb(&a, 20);
+		if (run & 2)
+			(void)rtp_stream_set_probation(&a, 4);
+		b = a;
+		for (i = 0; i < 4000; i++) {
+			uint32_t r = rnd(&x) % 1000;
+			struct rtp_hdr_info h;
+			int ra_rc, rb_rc;
+
+			/* mostly the next packet, 20 ms and 160 units on, arrival jittered */
+			seq++;
+			ts += 160;
+			now += 20 * MS + (rnd(&x) % 4000) * 1000 - 2000 * 1000;
+			if (r < 10)
+				seq += (uint16_t)(rnd(&x) % 5); /* loss */
+			else if (r < 20)
+				seq--; /* duplicate */
+			else if (r < 28)
+				seq -= (uint16_t)(rnd(&x) % 120); /* late or reordered */
+			else if (r < 31)
+				seq += (uint16_t)(3000 + rnd(&x) % 60000); /* big jump */
+			else if (r < 40)
+				pt = pts[rnd(&x) % sizeof(pts)];
+			else if (r < 100)
+				pt = 0; /* events, comfort noise and codec changes end */
+			else if (r < 44)
+				ts += rnd(&x) % 100000; /* a silence or a clock step */
+			else if (r < 47)
+				ts -= rnd(&x); /* timestamp reset */
+			else if (r < 49)
+				now -= (uint64_t)(rnd(&x) % 50) * MS; /* arrival clock backwards */
+			else if (r < 50) {
+				/* a re-INVITE maps one more payload type */
+				(void)rtp_stream_map_pt(&a, 96, 8000, false);
+				(void)rtp_stream_map_pt(&b, 96, 8000, false);
+			}
+			else if (r < 52)
+				ts += 1u << 30; /* past the anchor window */
+			h = pkt(seq, ts, pt, r % 97 == 0);
+			if (r == 999)
+				h.ssrc ^= 1; /* another source: refused by both */
+			ra_rc = rtp_stream_update(&a, &h, now, 200);
+			rb_rc = rtp_stream_update_ref(&b, &h, now, 200);
+			assert_int_equal(ra_rc, rb_rc);
+			assert_memory_equal(&a, &b, offsetof(struct rtp_stream, memo_ts_diff));
+			fast += ra_rc == RTP_PKT_IN_ORDER;
+		}
+		/* a good part were plain in-order packets, the fast path's case */
+		assert_true(fast > 1000);
+		rtp_stream_report(&a, &ra);
+		rtp_stream_report(&b, &rb);
+		assert_memory_equal(&ra, &rb, sizeof(ra));
+	}
+}
+
 int
 main(void)
 {
@@ -675,6 +767,7 @@ main(void)
 		cmocka_unit_test(test_jitter_buffer_late),
 		cmocka_unit_test(test_pt_map_and_errors),
 		cmocka_unit_test(test_parse_then_stats),
+		cmocka_unit_test(test_fast_path_equals_reference),
 	};
 
 	return cmocka_run_group_tests_name("rtp_stats", tests, NULL, NULL);
