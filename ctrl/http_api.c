@@ -576,7 +576,8 @@ get_flows(struct http_api *h, struct evhttp_request *req, const char *arg)
 	}
 	for (i = 0; i < n; i++)
 		v[i] = json_array_get(flows, i);
-	qsort(v, n, sizeof(*v), flow_cmp);
+	if (n > 0) /* qsort() must not see NULL, even for 0 elements */
+		qsort(v, n, sizeof(*v), flow_cmp);
 	for (i = 0; i < n && i < (size_t)top; i++)
 		json_array_append(out, v[i]);
 	free(v);

@@ -941,7 +941,9 @@ voip_stats_json(json_t *doc, uint32_t calls_max)
 		}
 		for (c = 0; c < MEDIA_CTR_MAX; c++)
 			media_ctr[c] += mp->ctr[c];
-		if (grow((void **)&recs, &cap_recs, n_recs, mp->log_n, sizeof(*recs)) == 0) {
+		/* memcpy() and qsort() must not see a NULL array, even for 0 elements (UBSan) */
+		if (mp->log_n > 0 &&
+				grow((void **)&recs, &cap_recs, n_recs, mp->log_n, sizeof(*recs)) == 0) {
 			memcpy(&recs[n_recs], mp->log, mp->log_n * sizeof(*recs));
 			n_recs += mp->log_n;
 		}
@@ -966,7 +968,8 @@ voip_stats_json(json_t *doc, uint32_t calls_max)
 	}
 
 	/* Each call takes the worst audio MOS among its streams as its own. */
-	qsort(picks, n_picks, sizeof(*picks), pick_by_handle);
+	if (n_picks > 0)
+		qsort(picks, n_picks, sizeof(*picks), pick_by_handle);
 	for (k = 0; k < n_recs; k++) {
 		const struct media_stream_record *r = &recs[k];
 		struct call_pick *p;
@@ -1018,7 +1021,8 @@ voip_stats_json(json_t *doc, uint32_t calls_max)
 		for (k = 0; k < n_picks; k++)
 			picks[k].listed = 1;
 	}
-	qsort(picks, n_picks, sizeof(*picks), pick_by_order);
+	if (n_picks > 0)
+		qsort(picks, n_picks, sizeof(*picks), pick_by_order);
 	listed_json = calloc(n_picks ? n_picks : 1, sizeof(*listed_json));
 	for (k = 0; k < n_picks && listed_json != NULL; k++) {
 		json_t *co;
@@ -1035,7 +1039,8 @@ voip_stats_json(json_t *doc, uint32_t calls_max)
 		n_listed++;
 	}
 	/* Streams: those of listed calls (in the call too), and those of no held call. */
-	qsort(picks, n_picks, sizeof(*picks), pick_by_handle);
+	if (n_picks > 0)
+		qsort(picks, n_picks, sizeof(*picks), pick_by_handle);
 	for (k = 0; k < n_recs; k++) {
 		const struct media_stream_record *r = &recs[k];
 		struct call_pick *p = r->signalled ? pick_find(picks, n_picks, r->call) : NULL;
