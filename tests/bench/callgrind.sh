@@ -8,6 +8,10 @@
 #
 #   tests/bench/callgrind.sh demo   make bench's vpep run (infinite_rx over the demo capture)
 #   tests/bench/callgrind.sh fwd    the same with classification.enabled = false
+#   tests/bench/callgrind.sh policy the demo run with configs/bench-policy.json: every policy
+#                                   stage on (class and call-gate meters that stay green,
+#                                   marking, SIP rate limit), so the difference to "demo" is
+#                                   what enforcement adds per packet
 #   tests/bench/callgrind.sh sip    make bench's SIP loop input read four times, offline
 #                                   (deterministic: every run executes the same messages)
 #
@@ -32,7 +36,7 @@ fi
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind missing" >&2; exit 1; }
 
 case "$mode" in
-demo | fwd)
+demo | fwd | policy)
 	python3 - "$(readlink -f tests/data/demo-voip.pcap)" "$out/conf.json" "$mode" <<'PY'
 import json, sys
 conf = {"mode": "inline",
@@ -41,6 +45,8 @@ conf = {"mode": "inline",
         "pairs": [["in", "out"]], "mempool": {"mbufs": 65535}}
 if sys.argv[3] == "fwd":
     conf["classification"] = {"enabled": False}
+if sys.argv[3] == "policy":
+    conf["policy"] = json.load(open("configs/bench-policy.json"))["policy"]
 json.dump(conf, open(sys.argv[2], "w"))
 PY
 	args="--config $out/conf.json --duration $secs"
@@ -67,7 +73,7 @@ PY
 	args="--read $out/sip4x.pcap"
 	;;
 *)
-	echo "usage: callgrind.sh demo|fwd|sip" >&2
+	echo "usage: callgrind.sh demo|fwd|policy|sip" >&2
 	exit 1
 	;;
 esac
@@ -95,7 +101,7 @@ if mode == "sip":
 else:
     n, unit = s["rx_packets"], "packet"
     fns = ["process", "pkt_parse", "voip_packet", "voip_burst", "media_flow_packet",
-           "rtp_stream_update", "sip_packet", "flush_port"]
+           "rtp_stream_update", "sip_packet", "policy_packet", "flush_port"]
 print("%s: %d %ss; rtp_packets %d, sip messages %d" % (mode, n, unit, s["media"]["rtp_packets"],
                                                        s["sip"]["messages"]))
 for fn in fns:
