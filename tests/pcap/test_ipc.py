@@ -278,6 +278,19 @@ def main():
                    u[-1]["media"][0]["answer_port"] ==
                    int(t["media"][0]["callee"].rsplit(":", 1)[1]),
                    str(u[-1]["media"]) if u else "no UPDATE")
+        # Everything fed so far must have been processed before the decisions go down (a slow
+        # build may still be reading the FIFO): wait until the dataplane counted it.
+        processed = False
+        deadline = time.monotonic() + 30
+        while not processed and time.monotonic() < deadline:
+            cl.send(STATS_REQ)
+            st, _ = cl.wait(STATS, 10)
+            if st is not None and json.loads(st[2]).get("rx_packets", 0) >= len(sip_part):
+                processed = True
+            else:
+                for r in filler(32):
+                    w.write(r)
+        c.true("the calls' setup was processed before the decisions", processed)
         ids = sorted(adm)
         if len(ids) == 2:
             deny, admit = adm[ids[0]], adm[ids[1]]
