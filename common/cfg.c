@@ -262,6 +262,30 @@ cfg_expect_string(struct cfg *c, json_t *v, const char *path, char *out, size_t 
 }
 
 int
+cfg_string_array(struct cfg *c, json_t *obj, const char *parent, const char *key, char *out,
+		size_t width, size_t max, size_t *n)
+{
+	char path[512], el[512];
+	json_t *a, *v;
+	size_t i;
+
+	if (cfg_array(c, obj, parent, key, &a))
+		return -EINVAL;
+	if (a == NULL)
+		return 0;
+	cfg_path(path, sizeof(path), parent, key);
+	if (json_array_size(a) > max)
+		return cfg_error(c, path, "at most %zu entries", max);
+	json_array_foreach(a, i, v) {
+		cfg_path_index(el, sizeof(el), path, i);
+		if (cfg_expect_string(c, v, el, out + i * width, width))
+			return -EINVAL;
+	}
+	*n = json_array_size(a);
+	return 0;
+}
+
+int
 cfg_uint(struct cfg *c, json_t *obj, const char *parent, const char *key, int required,
 		uint64_t min, uint64_t max, uint64_t *out)
 {

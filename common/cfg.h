@@ -68,6 +68,14 @@ int cfg_enum(struct cfg *c, json_t *obj, const char *parent, const char *key, in
 		const char *const *names, int *out);
 
 /* Check that a value (an array element, say) has the wanted type. */
+/*
+ * An optional array of at most max strings at obj[key], copied one after another into rows of
+ * width bytes at out (a char [max][width] array). *n gets the count; it is left alone when the
+ * key is absent. 0, or -EINVAL with a positioned message.
+ */
+int cfg_string_array(struct cfg *c, json_t *obj, const char *parent, const char *key, char *out,
+		size_t width, size_t max, size_t *n);
+
 int cfg_expect_uint(struct cfg *c, json_t *v, const char *path, uint64_t min, uint64_t max,
 		uint64_t *out);
 int cfg_expect_string(struct cfg *c, json_t *v, const char *path, char *out, size_t cap);

@@ -130,10 +130,8 @@ load_rule(struct cfg *cf, json_t *o, const char *path, struct lpdp_rule *r)
 	static const char *const keys[] = {"name", "caller", "callee", "codecs", "verdict", "dscp",
 		"max_bandwidth_bps", "max_calls_per_source", "rate_bps", NULL};
 	static const char *const verdicts[] = {"admit", "deny", NULL};
-	char sub[256], el[256];
-	json_t *codecs, *v;
 	uint64_t u;
-	size_t i;
+	size_t n;
 	int e = 0;
 
 	if (!json_is_object(o))
@@ -158,19 +156,11 @@ load_rule(struct cfg *cf, json_t *o, const char *path, struct lpdp_rule *r)
 	if (cfg_uint(cf, o, path, "max_calls_per_source", 0, 0, 1u << 30, &u))
 		return -EINVAL;
 	r->max_calls_per_source = (uint32_t)u;
-	if (cfg_array(cf, o, path, "codecs", &codecs))
+	n = r->n_codecs;
+	if (cfg_string_array(cf, o, path, "codecs", r->codecs[0], sizeof(r->codecs[0]),
+			LPDP_MAX_CODECS, &n))
 		return -EINVAL;
-	if (codecs != NULL) {
-		cfg_path(sub, sizeof(sub), path, "codecs");
-		if (json_array_size(codecs) > LPDP_MAX_CODECS)
-			return cfg_error(cf, sub, "at most %d codecs", LPDP_MAX_CODECS);
-		json_array_foreach(codecs, i, v) {
-			cfg_path_index(el, sizeof(el), sub, i);
-			if (cfg_expect_string(cf, v, el, r->codecs[i], sizeof(r->codecs[i])))
-				return -EINVAL;
-		}
-		r->n_codecs = (uint8_t)json_array_size(codecs);
-	}
+	r->n_codecs = (uint8_t)n;
 	return 0;
 }
 

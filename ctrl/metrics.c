@@ -161,6 +161,45 @@ object_family(struct mw *w, const char *name, const char *type, const char *help
 }
 
 /* One family over an array of objects, labelled by a member of each (a port's name, ...). */
+/* One family from a JSON object of objects {class: {key: n, ...}}: one sample per class. */
+static void
+class_family(struct mw *w, const char *name, const char *help, json_t *classes,
+	const char *key)
+{
+	const char *k;
+	json_t *cl;
+	char e[128], lb[192];
+
+	family(w, name, "counter", help);
+	json_object_foreach(classes, k, cl) {
+		snprintf(lb, sizeof(lb), "{class=\"%s\"}", esc(e, sizeof(e), k));
+		sample_u(w, name, lb, metrics_juint(cl, key));
+	}
+}
+
+/* The policy's per-class colour counters {class: {colours: {green: {key: n}...}}}. */
+static void
+class_colour_family(struct mw *w, const char *name, const char *help, json_t *classes,
+	const char *key)
+{
+	static const char *const colours[] = { "green", "yellow", "red" };
+	const char *k;
+	json_t *cl;
+	char e[128], lb[192];
+	size_t j;
+
+	family(w, name, "counter", help);
+	json_object_foreach(classes, k, cl) {
+		json_t *col = json_object_get(cl, "colours");
+
+		for (j = 0; j < 3; j++) {
+			snprintf(lb, sizeof(lb), "{class=\"%s\",colour=\"%s\"}",
+				esc(e, sizeof(e), k), colours[j]);
+			sample_u(w, name, lb, metrics_juint(json_object_get(col, colours[j]), key));
+		}
+	}
+}
+
 static void
 array_family(struct mw *w, const char *name, const char *type, const char *help, json_t *arr,
 	const char *label, const char *label_key, const char *key)
@@ -228,12 +267,10 @@ dataplane_families(struct mw *w, json_t *doc, const struct metrics_calls *mc)
 		{"vpep_port_nic_rx_nombuf_total", "rx_nombuf", "counter",
 			"RX mbuf allocation failures (PMD rx_nombuf)."},
 	};
-	static const char *const colours[] = {"green", "yellow", "red"};
 	json_t *ports = json_object_get(doc, "ports"), *workers = json_object_get(doc, "workers");
 	json_t *classes = json_object_get(doc, "classes"), *pol = json_object_get(doc, "policy");
 	json_t *pcl = json_object_get(pol, "classes"), *sip = json_object_get(doc, "sip");
-	json_t *o, *cl;
-	const char *k;
+	json_t *o;
 	char e[128], lb[256];
 	size_t i, j;
 
@@ -262,61 +299,21 @@ dataplane_families(struct mw *w, json_t *doc, const struct metrics_calls *mc)
 			"id", worker[i].key);
 
 	/* Per class, flows that ended (docs/stats-json.md `classes`). */
-	family(w, "vpep_class_flows_total", "counter", "Flows ended, by class.");
-	json_object_foreach(classes, k, cl) {
-		snprintf(lb, sizeof(lb), "{class=\"%s\"}", esc(e, sizeof(e), k));
-		sample_u(w, "vpep_class_flows_total", lb, metrics_juint(cl, "flows"));
-	}
-	family(w, "vpep_class_packets_total", "counter",
-		"Packets of flows ended, by class (both directions).");
-	json_object_foreach(classes, k, cl) {
-		snprintf(lb, sizeof(lb), "{class=\"%s\"}", esc(e, sizeof(e), k));
-		sample_u(w, "vpep_class_packets_total", lb, metrics_juint(cl, "packets"));
-	}
-	family(w, "vpep_class_bytes_total", "counter",
-		"Bytes of flows ended, by class (both directions).");
-	json_object_foreach(classes, k, cl) {
-		snprintf(lb, sizeof(lb), "{class=\"%s\"}", esc(e, sizeof(e), k));
-		sample_u(w, "vpep_class_bytes_total", lb, metrics_juint(cl, "bytes"));
-	}
+	class_family(w, "vpep_class_flows_total", "Flows ended, by class.", classes, "flows");
+	class_family(w, "vpep_class_packets_total",
+		"Packets of flows ended, by class (both directions).", classes, "packets");
+	class_family(w, "vpep_class_bytes_total",
+		"Bytes of flows ended, by class (both directions).", classes, "bytes");
 
 	/* Per policy class and colour: counted per packet, so these are the live rates. */
-	family(w, "vpep_policy_packets_total", "counter",
-		"Packets metered by the policy, by traffic class and colour.");
-	json_object_foreach(pcl, k, cl) {
-		json_t *col = json_object_get(cl, "colours");
-
-		for (j = 0; j < 3; j++) {
-			snprintf(lb, sizeof(lb), "{class=\"%s\",colour=\"%s\"}", esc(e, sizeof(e), k),
-				colours[j]);
-			sample_u(w, "vpep_policy_packets_total", lb,
-				metrics_juint(json_object_get(col, colours[j]), "packets"));
-		}
-	}
-	family(w, "vpep_policy_bytes_total", "counter",
-		"IP bytes metered by the policy, by traffic class and colour.");
-	json_object_foreach(pcl, k, cl) {
-		json_t *col = json_object_get(cl, "colours");
-
-		for (j = 0; j < 3; j++) {
-			snprintf(lb, sizeof(lb), "{class=\"%s\",colour=\"%s\"}", esc(e, sizeof(e), k),
-				colours[j]);
-			sample_u(w, "vpep_policy_bytes_total", lb,
-				metrics_juint(json_object_get(col, colours[j]), "bytes"));
-		}
-	}
-	family(w, "vpep_policy_dropped_packets_total", "counter",
-		"Packets the policy dropped, by traffic class.");
-	json_object_foreach(pcl, k, cl) {
-		snprintf(lb, sizeof(lb), "{class=\"%s\"}", esc(e, sizeof(e), k));
-		sample_u(w, "vpep_policy_dropped_packets_total", lb, metrics_juint(cl, "dropped"));
-	}
-	family(w, "vpep_policy_remarked_packets_total", "counter",
-		"Packets whose DSCP the policy changed, by traffic class.");
-	json_object_foreach(pcl, k, cl) {
-		snprintf(lb, sizeof(lb), "{class=\"%s\"}", esc(e, sizeof(e), k));
-		sample_u(w, "vpep_policy_remarked_packets_total", lb, metrics_juint(cl, "remarked"));
-	}
+	class_colour_family(w, "vpep_policy_packets_total",
+		"Packets metered by the policy, by traffic class and colour.", pcl, "packets");
+	class_colour_family(w, "vpep_policy_bytes_total",
+		"IP bytes metered by the policy, by traffic class and colour.", pcl, "bytes");
+	class_family(w, "vpep_policy_dropped_packets_total",
+		"Packets the policy dropped, by traffic class.", pcl, "dropped");
+	class_family(w, "vpep_policy_remarked_packets_total",
+		"Packets whose DSCP the policy changed, by traffic class.", pcl, "remarked");
 	family(w, "vpep_gates_active", "gauge", "Gates the dataplane enforces now.");
 	sample_u(w, "vpep_gates_active", "", metrics_juint(pol, "gates_active"));
 	o = json_object_get(pol, "admission");

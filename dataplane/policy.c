@@ -284,6 +284,95 @@ policy_loop(struct dp_worker *w)
 	dp_ipc_worker_ops(w);
 }
 
+/* ---- the link's forms of gates and their counts ---- */
+
+/*
+ * A treatment's meter and colour actions from the link's form (DECISION, GATE_SET). 0, or
+ * -EINVAL with the reason in err.
+ */
+static int
+treatment_from_ipc(struct policy_treatment *t, const struct vpep_ipc_meter *im, char *err,
+		size_t err_len)
+{
+	struct meter_params mp = { .type = im->type, .cir = im->cir, .pir = im->pir,
+		.cbs = im->cbs, .pbs = im->pbs };
+
+	if (im->yellow_action > POLICY_ACT_DROP || im->red_action > POLICY_ACT_DROP) {
+		snprintf(err, err_len, "bad colour action");
+		return -EINVAL;
+	}
+	if (meter_profile_init(&t->profile, &mp, err, (unsigned int)err_len) != 0)
+		return -EINVAL;
+	t->meter = mp;
+	t->act[METER_YELLOW].action = im->yellow_action;
+	t->act[METER_YELLOW].dscp = im->yellow_dscp;
+	t->act[METER_RED].action = im->red_action;
+	t->act[METER_RED].dscp = im->red_dscp;
+	return 0;
+}
+
+/* The link's form of a treatment's meter type and rates (resync). */
+static void
+treatment_to_ipc(struct vpep_ipc_meter *im, const struct policy_treatment *t)
+{
+	im->type = t->profile.type;
+	im->cir = t->meter.cir;
+	im->pir = t->meter.pir;
+	im->cbs = t->meter.cbs;
+	im->pbs = t->meter.pbs;
+}
+
+static uint8_t
+verdict_to_ipc(uint8_t verdict)
+{
+	return verdict == POLICY_ADMIT ? VPEP_IPC_VERDICT_ADMIT :
+	       verdict == POLICY_DENY ? VPEP_IPC_VERDICT_DENY : 0;
+}
+
+/*
+ * A gate's counts summed over the workers: gate slot i (call gates) or provisioned gate i,
+ * counting only workers whose counters belong to version.
+ */
+static void
+gate_counts(bool provisioned, uint64_t i, uint64_t version, uint64_t pk[METER_COLOURS],
+		uint64_t by[METER_COLOURS], uint64_t *dropped)
+{
+	unsigned int w, c;
+
+	for (w = 0; w < dp.n_workers; w++) {
+		const struct policy_worker *pw = dp.workers[w]->policy;
+		const struct policy_gate_ctr *gc = provisioned ? &pw->pg_ctr[i] : &pw->gate_ctr[i];
+
+		if (gc->version != version)
+			continue;
+		for (c = 0; c < METER_COLOURS; c++) {
+			pk[c] += gc->packets[c];
+			by[c] += gc->bytes[c];
+		}
+		*dropped += gc->dropped;
+	}
+}
+
+static void
+gate_state_counts(struct vpep_ipc_gate_state *gs, bool provisioned, uint64_t i, uint64_t version)
+{
+	uint64_t pk[METER_COLOURS] = { 0 }, by[METER_COLOURS] = { 0 }, dropped = 0;
+
+	gate_counts(provisioned, i, version, pk, by, &dropped);
+	gs->green_packets = pk[METER_GREEN];
+	gs->yellow_packets = pk[METER_YELLOW];
+	gs->red_packets = pk[METER_RED];
+	gs->dropped_packets = dropped;
+}
+
+static const char *
+source_name(uint8_t source)
+{
+	return source == VPEP_IPC_SOURCE_COPS ? "cops" :
+	       source == VPEP_IPC_SOURCE_LPDP ? "lpdp" :
+	       source == VPEP_IPC_SOURCE_HTTP ? "http" : "config";
+}
+
 /* ---- gates ---- */
 
 static int64_t
@@ -298,16 +387,25 @@ slot_of(uint64_t handle)
 	return (int64_t)worker * g.calls + ref.slot;
 }
 
+/* The gate of a call and its slot (*slot < 0 and NULL when the handle names none). */
+static inline const struct policy_gate *
+gate_at(uint64_t handle, int64_t *slot)
+{
+	const struct policy_gate *gt;
+
+	*slot = slot_of(handle);
+	if (*slot < 0)
+		return NULL;
+	gt = __atomic_load_n(&g.gates[*slot], __ATOMIC_ACQUIRE);
+	return gt != NULL && gt->call == handle ? gt : NULL;
+}
+
 const struct policy_gate *
 policy_call_gate(uint64_t handle)
 {
-	int64_t s = slot_of(handle);
-	const struct policy_gate *gt;
+	int64_t s;
 
-	if (s < 0)
-		return NULL;
-	gt = __atomic_load_n(&g.gates[s], __ATOMIC_ACQUIRE);
-	return gt != NULL && gt->call == handle ? gt : NULL;
+	return gate_at(handle, &s);
 }
 
 /* Publish gt in slot s (owner only); the previous gate is freed after a grace period. */
@@ -521,7 +619,6 @@ policy_gate_report(unsigned int worker, uint32_t slot, uint64_t *handle,
 	const struct policy_gate *gt;
 	const struct call *c;
 	uint64_t i = (uint64_t)worker * g.calls + slot;
-	unsigned int w, col;
 
 	if (g.gates == NULL || worker >= g.n_workers || slot >= g.calls)
 		return -ENOENT;
@@ -534,8 +631,7 @@ policy_gate_report(unsigned int worker, uint32_t slot, uint64_t *handle,
 	a->call_handle = gt->call;
 	a->flags = VPEP_IPC_ADM_RESYNC | (gt->verdict != 0 ? VPEP_IPC_ADM_DECIDED : 0);
 	a->gate_id = gt->gate_id;
-	a->verdict = gt->verdict == POLICY_ADMIT ? VPEP_IPC_VERDICT_ADMIT :
-		     gt->verdict == POLICY_DENY ? VPEP_IPC_VERDICT_DENY : 0;
+	a->verdict = verdict_to_ipc(gt->verdict);
 	c = sip_worker_call(dp.workers[worker]->voip->sip, gt->call);
 	if (c != NULL) {
 		snprintf(a->call_id, sizeof(a->call_id), "%s", c->call_id);
@@ -548,23 +644,9 @@ policy_gate_report(unsigned int worker, uint32_t slot, uint64_t *handle,
 	gs->gate.dscp = gt->t.dscp;
 	gs->gate.source = gt->source;
 	gs->gate.dir = VPEP_IPC_DIR_UPSTREAM | VPEP_IPC_DIR_DOWNSTREAM;
-	gs->gate.meter.type = gt->t.profile.type;
-	gs->gate.meter.cir = gt->t.meter.cir;
-	gs->gate.meter.pir = gt->t.meter.pir;
-	gs->gate.meter.cbs = gt->t.meter.cbs;
-	gs->gate.meter.pbs = gt->t.meter.pbs;
+	treatment_to_ipc(&gs->gate.meter, &gt->t);
 	memcpy(gs->gate.rule, gt->rule_name, sizeof(gs->gate.rule) - 1);
-	for (w = 0; w < dp.n_workers; w++) {
-		const struct policy_gate_ctr *gc = &dp.workers[w]->policy->gate_ctr[i];
-
-		if (gc->version != gt->version)
-			continue;
-		gs->green_packets += gc->packets[METER_GREEN];
-		gs->yellow_packets += gc->packets[METER_YELLOW];
-		gs->red_packets += gc->packets[METER_RED];
-		gs->dropped_packets += gc->dropped;
-		(void)col;
-	}
+	gate_state_counts(gs, false, i, gt->version);
 	return 0;
 }
 
@@ -573,10 +655,9 @@ policy_call_decide(unsigned int worker, uint64_t handle, const struct vpep_ipc_d
 		char *err, size_t err_len)
 {
 	struct policy_worker *pw = dp.workers[worker]->policy;
-	const struct policy_gate *cur = policy_call_gate(handle);
-	struct meter_params mp;
+	int64_t s;
+	const struct policy_gate *cur = gate_at(handle, &s);
 	struct policy_gate *gt;
-	int64_t s = slot_of(handle);
 
 	if (s < 0 || cur == NULL) {
 		pw->adm.decisions_stale++;
@@ -604,21 +685,10 @@ policy_call_decide(unsigned int worker, uint64_t handle, const struct vpep_ipc_d
 		admit_treatment(pw->conf, NULL, cur->bandwidth_bps, &gt->t);
 	if (d->dscp != VPEP_IPC_DSCP_KEEP)
 		gt->t.dscp = d->dscp;
-	if (d->meter.type != VPEP_IPC_METER_NONE || d->meter.cir != 0) {
-		mp.type = d->meter.type;
-		mp.cir = d->meter.cir;
-		mp.pir = d->meter.pir;
-		mp.cbs = d->meter.cbs;
-		mp.pbs = d->meter.pbs;
-		if (meter_profile_init(&gt->t.profile, &mp, err, (unsigned int)err_len) != 0) {
-			rte_mempool_put(g.gate_pool, gt);
-			return -EINVAL;
-		}
-		gt->t.meter = mp;
-		gt->t.act[METER_YELLOW].action = d->meter.yellow_action;
-		gt->t.act[METER_YELLOW].dscp = d->meter.yellow_dscp;
-		gt->t.act[METER_RED].action = d->meter.red_action;
-		gt->t.act[METER_RED].dscp = d->meter.red_dscp;
+	if ((d->meter.type != VPEP_IPC_METER_NONE || d->meter.cir != 0) &&
+			treatment_from_ipc(&gt->t, &d->meter, err, err_len) != 0) {
+		rte_mempool_put(g.gate_pool, gt);
+		return -EINVAL;
 	}
 	publish(worker, s, gt);
 	pw->adm.decisions++;
@@ -746,7 +816,6 @@ policy_pgate_set(const struct vpep_ipc_gate *ig, char *err, size_t err_len)
 {
 	struct policy_pgate pg;
 	struct pgate_set *ns;
-	struct meter_params mp;
 	uint32_t i;
 
 	memset(&pg, 0, sizeof(pg));
@@ -774,23 +843,8 @@ policy_pgate_set(const struct vpep_ipc_gate *ig, char *err, size_t err_len)
 	pg.dport_hi = ig->dport_hi;
 	memcpy(pg.rule_name, ig->rule, sizeof(pg.rule_name) - 1);
 	pg.t.dscp = ig->dscp;
-	memset(&mp, 0, sizeof(mp));
-	mp.type = ig->meter.type;
-	mp.cir = ig->meter.cir;
-	mp.pir = ig->meter.pir;
-	mp.cbs = ig->meter.cbs;
-	mp.pbs = ig->meter.pbs;
-	if (meter_profile_init(&pg.t.profile, &mp, err, (unsigned int)err_len) != 0)
+	if (treatment_from_ipc(&pg.t, &ig->meter, err, err_len) != 0)
 		return -EINVAL;
-	pg.t.meter = mp;
-	pg.t.act[METER_YELLOW].action = ig->meter.yellow_action;
-	pg.t.act[METER_YELLOW].dscp = ig->meter.yellow_dscp;
-	pg.t.act[METER_RED].action = ig->meter.red_action;
-	pg.t.act[METER_RED].dscp = ig->meter.red_dscp;
-	if (ig->meter.yellow_action > POLICY_ACT_DROP || ig->meter.red_action > POLICY_ACT_DROP) {
-		snprintf(err, err_len, "bad colour action");
-		return -EINVAL;
-	}
 	ns = pgates_copy(1);
 	if (ns == NULL) {
 		snprintf(err, err_len, "out of memory");
@@ -831,39 +885,18 @@ policy_pgate_delete(uint32_t gate_id)
 	return 0;
 }
 
-static void
-pgate_counts(uint32_t i, uint32_t gen, uint64_t pk[METER_COLOURS], uint64_t by[METER_COLOURS],
-		uint64_t *dropped)
-{
-	unsigned int w, c;
-
-	for (w = 0; w < dp.n_workers; w++) {
-		const struct policy_gate_ctr *gc = &dp.workers[w]->policy->pg_ctr[i];
-
-		if (gc->version != gen)
-			continue;
-		for (c = 0; c < METER_COLOURS; c++) {
-			pk[c] += gc->packets[c];
-			by[c] += gc->bytes[c];
-		}
-		*dropped += gc->dropped;
-	}
-}
-
 int
 policy_pgate_report(uint32_t i, struct vpep_ipc_gate_state *gs)
 {
 	const struct pgate_set *set = g.pgates; /* control thread: the only writer */
 	const struct policy_pgate *pg;
-	uint64_t pk[METER_COLOURS] = { 0 }, by[METER_COLOURS] = { 0 }, dropped = 0;
 
 	if (set == NULL || i >= set->n)
 		return -ENOENT;
 	pg = &set->g[i];
 	memset(gs, 0, sizeof(*gs));
 	gs->gate.gate_id = pg->gate_id;
-	gs->gate.verdict = pg->verdict == POLICY_ADMIT ? VPEP_IPC_VERDICT_ADMIT :
-							 VPEP_IPC_VERDICT_DENY;
+	gs->gate.verdict = verdict_to_ipc(pg->verdict);
 	gs->gate.dscp = pg->t.dscp;
 	gs->gate.source = pg->source;
 	gs->gate.dir = pg->dir;
@@ -878,17 +911,9 @@ policy_pgate_report(uint32_t i, struct vpep_ipc_gate_state *gs)
 	gs->gate.sport_hi = pg->sport_hi;
 	gs->gate.dport_lo = pg->dport_lo;
 	gs->gate.dport_hi = pg->dport_hi;
-	gs->gate.meter.type = pg->t.profile.type;
-	gs->gate.meter.cir = pg->t.meter.cir;
-	gs->gate.meter.pir = pg->t.meter.pir;
-	gs->gate.meter.cbs = pg->t.meter.cbs;
-	gs->gate.meter.pbs = pg->t.meter.pbs;
+	treatment_to_ipc(&gs->gate.meter, &pg->t);
 	memcpy(gs->gate.rule, pg->rule_name, sizeof(gs->gate.rule) - 1);
-	pgate_counts(i, set->gen, pk, by, &dropped);
-	gs->green_packets = pk[METER_GREEN];
-	gs->yellow_packets = pk[METER_YELLOW];
-	gs->red_packets = pk[METER_RED];
-	gs->dropped_packets = dropped;
+	gate_state_counts(gs, true, i, set->gen);
 	return 0;
 }
 
@@ -960,6 +985,39 @@ mark(struct rte_mbuf *m, const struct pkt_meta *meta, uint8_t dscp, struct polic
 	cc->remarked += changed;
 }
 
+/*
+ * Meter, count, and then drop or mark one packet by treatment t, with meter context mc.
+ * gc: the gate's counters (NULL for a class), reset when they belong to an older gate
+ * version. red: the drop counter of a colour whose action is drop.
+ */
+static inline int
+treat(struct rte_mbuf *m, const struct pkt_meta *meta, const struct policy_treatment *t,
+		struct meter *mc, uint64_t now_ns, uint32_t len, struct policy_class_ctr *cc,
+		struct policy_gate_ctr *gc, uint64_t version, int red)
+{
+	enum meter_colour col = meter_check(mc, &t->profile, now_ns, len);
+	const struct policy_colour_action *a = &t->act[col];
+
+	if (gc != NULL) {
+		if (unlikely(gc->version != version)) {
+			memset(gc, 0, sizeof(*gc));
+			gc->version = version;
+		}
+		gc->packets[col]++;
+		gc->bytes[col] += len;
+	}
+	cc->packets[col]++;
+	cc->bytes[col] += len;
+	if (a->action == POLICY_ACT_DROP) {
+		if (gc != NULL)
+			gc->dropped++;
+		cc->dropped++;
+		return red;
+	}
+	mark(m, meta, a->action == POLICY_ACT_REMARK ? a->dscp : t->dscp, cc);
+	return 0;
+}
+
 int
 policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		const struct pkt_meta *meta, uint64_t now_ns, uint8_t sip_hint)
@@ -967,13 +1025,10 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 	struct policy_worker *pw = w->policy;
 	const struct policy_conf *pc = pw->conf;
 	const struct flow_entry *e = idx != FLOW_NIL ? &w->flows->e[idx] : NULL;
-	const struct policy_treatment *t;
 	const struct media_flow *mf;
 	struct policy_class_ctr *cc;
 	uint32_t len = rte_pktmbuf_pkt_len(m) - meta->l2_len;
 	unsigned int cls = class_of(w, e, &mf);
-	enum meter_colour col;
-	uint8_t dscp;
 
 	cc = &pw->cls[cls];
 	if (unlikely(sip_hint != POLICY_SIP_NONE)) {
@@ -990,7 +1045,6 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 		if (unlikely(set != NULL && set->n > 0) &&
 				(pi = pgate_of(pw, set, idx, e, dir, meta)) >= 0) {
 			const struct policy_pgate *pg = &set->g[pi];
-			struct policy_gate_ctr *gc = &pw->pg_ctr[pi];
 
 			if (unlikely(pw->pg_gen != set->gen)) {
 				unsigned int i;
@@ -1000,31 +1054,24 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 					meter_init(&pw->pg_meter[i], &set->g[i].t.profile, now_ns);
 				pw->pg_gen = set->gen;
 			}
-			if (unlikely(gc->version != set->gen))
-				memset(gc, 0, sizeof(*gc)), gc->version = set->gen;
 			if (pg->verdict == POLICY_DENY) {
+				struct policy_gate_ctr *gc = &pw->pg_ctr[pi];
+
+				if (unlikely(gc->version != set->gen)) {
+					memset(gc, 0, sizeof(*gc));
+					gc->version = set->gen;
+				}
 				gc->dropped++;
 				cc->dropped++;
 				return VPEP_CTR_policy_gate_denied;
 			}
-			col = meter_check(&pw->pg_meter[pi], &pg->t.profile, now_ns, len);
-			gc->packets[col]++;
-			gc->bytes[col] += len;
-			cc->packets[col]++;
-			cc->bytes[col] += len;
-			if (pg->t.act[col].action == POLICY_ACT_DROP) {
-				gc->dropped++;
-				cc->dropped++;
-				return VPEP_CTR_policy_gate_red;
-			}
-			dscp = pg->t.act[col].action == POLICY_ACT_REMARK ? pg->t.act[col].dscp :
-									   pg->t.dscp;
-			mark(m, meta, dscp, cc);
-			return 0;
+			return treat(m, meta, &pg->t, &pw->pg_meter[pi], now_ns, len, cc,
+					&pw->pg_ctr[pi], set->gen, VPEP_CTR_policy_gate_red);
 		}
 	}
 	if (mf != NULL && mf->call != 0) {
-		const struct policy_gate *gt = policy_call_gate(mf->call);
+		int64_t slot;
+		const struct policy_gate *gt = gate_at(mf->call, &slot);
 
 		if (gt != NULL && gt->verdict == POLICY_DENY) {
 			cc->dropped++;
@@ -1032,29 +1079,14 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 		}
 		if (gt != NULL && gt->verdict == POLICY_ADMIT) {
 			struct policy_flow *pf = &pw->flows[e->app_ref];
-			struct policy_gate_ctr *gc = &pw->gate_ctr[slot_of(mf->call)];
 
 			if (unlikely(pf->gate_version != gt->version)) {
 				pf->gate_version = gt->version;
 				meter_init(&pf->m[0], &gt->t.profile, now_ns);
 				meter_init(&pf->m[1], &gt->t.profile, now_ns);
 			}
-			if (unlikely(gc->version != gt->version))
-				memset(gc, 0, sizeof(*gc)), gc->version = gt->version;
-			col = meter_check(&pf->m[dir & 1], &gt->t.profile, now_ns, len);
-			gc->packets[col]++;
-			gc->bytes[col] += len;
-			cc->packets[col]++;
-			cc->bytes[col] += len;
-			t = &gt->t;
-			if (t->act[col].action == POLICY_ACT_DROP) {
-				gc->dropped++;
-				cc->dropped++;
-				return VPEP_CTR_policy_gate_red;
-			}
-			dscp = t->act[col].action == POLICY_ACT_REMARK ? t->act[col].dscp : t->dscp;
-			mark(m, meta, dscp, cc);
-			return 0;
+			return treat(m, meta, &gt->t, &pf->m[dir & 1], now_ns, len, cc,
+					&pw->gate_ctr[slot], gt->version, VPEP_CTR_policy_gate_red);
 		}
 		if ((gt == NULL || gt->verdict == 0) && pc->pending == POLICY_PENDING_HOLD) {
 			cc->dropped++;
@@ -1066,17 +1098,8 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 		cc->dropped++;
 		return VPEP_CTR_policy_pinhole;
 	}
-	t = &pc->cls[cls];
-	col = meter_check(&pw->cls_meter[cls], &t->profile, now_ns, len);
-	cc->packets[col]++;
-	cc->bytes[col] += len;
-	if (t->act[col].action == POLICY_ACT_DROP) {
-		cc->dropped++;
-		return VPEP_CTR_policy_class_red;
-	}
-	dscp = t->act[col].action == POLICY_ACT_REMARK ? t->act[col].dscp : t->dscp;
-	mark(m, meta, dscp, cc);
-	return 0;
+	return treat(m, meta, &pc->cls[cls], &pw->cls_meter[cls], now_ns, len, cc, NULL, 0,
+			VPEP_CTR_policy_class_red);
 }
 
 /* ---- SIP protection ---- */
@@ -1245,25 +1268,12 @@ policy_stats_json(void)
 		nact++;
 		if (json_array_size(jg) >= 1000)
 			continue;
-		for (wi = 0; wi < dp.n_workers; wi++) {
-			const struct policy_gate_ctr *gc = &dp.workers[wi]->policy->gate_ctr[i];
-
-			if (gc->version != gt->version)
-				continue;
-			for (c = 0; c < METER_COLOURS; c++) {
-				pk[c] += gc->packets[c];
-				by[c] += gc->bytes[c];
-			}
-			dropped += gc->dropped;
-		}
+		gate_counts(false, i, gt->version, pk, by, &dropped);
 		snprintf(h, sizeof(h), "%#" PRIx64, gt->call);
 		x = json_pack("{s:I,s:s,s:s,s:s,s:s}", "gate_id", (json_int_t)gt->gate_id, "call", h,
 				"verdict", gt->verdict == POLICY_ADMIT ? "admit" :
 					   gt->verdict == POLICY_DENY ? "deny" : "pending",
-				"rule", gt->rule_name,
-				"source", gt->source == VPEP_IPC_SOURCE_COPS ? "cops" :
-					  gt->source == VPEP_IPC_SOURCE_LPDP ? "lpdp" :
-					  gt->source == VPEP_IPC_SOURCE_HTTP ? "http" : "config");
+				"rule", gt->rule_name, "source", source_name(gt->source));
 		json_object_set_new(x, "treatment", treatment_json(&gt->t));
 		json_object_set_new(x, "colours", colours_json(pk, by));
 		json_object_set_new(x, "dropped", json_integer((json_int_t)dropped));
@@ -1277,15 +1287,12 @@ policy_stats_json(void)
 			uint64_t pk[METER_COLOURS] = { 0 }, by[METER_COLOURS] = { 0 }, dropped = 0;
 			json_t *x;
 
-			pgate_counts((uint32_t)i, set->gen, pk, by, &dropped);
+			gate_counts(true, i, set->gen, pk, by, &dropped);
 			nact++;
 			x = json_pack("{s:I,s:s,s:s,s:s,s:s}", "gate_id", (json_int_t)pg->gate_id,
 					"call", "", "verdict", pg->verdict == POLICY_ADMIT ? "admit" :
 										   "deny",
-					"rule", pg->rule_name, "source",
-					pg->source == VPEP_IPC_SOURCE_COPS ? "cops" :
-					pg->source == VPEP_IPC_SOURCE_LPDP ? "lpdp" :
-					pg->source == VPEP_IPC_SOURCE_HTTP ? "http" : "config");
+					"rule", pg->rule_name, "source", source_name(pg->source));
 			json_object_set_new(x, "provisioned", json_true());
 			json_object_set_new(x, "treatment", treatment_json(&pg->t));
 			json_object_set_new(x, "colours", colours_json(pk, by));

@@ -265,25 +265,20 @@ load_gates(struct cfg *cf, json_t *o, struct policy_conf *pc)
 static int
 load_codecs(struct cfg *cf, json_t *o, const char *path, char (*codecs)[16], uint8_t *n)
 {
+	json_t *a = json_object_get(o, "codec");
 	char sub[512], el[512];
-	json_t *a, *v;
-	size_t i;
+	size_t i, got = 0;
 
-	if (cfg_array(cf, o, path, "codec", &a))
-		return -EINVAL;
-	if (a == NULL)
-		return 0;
 	cfg_path(sub, sizeof(sub), path, "codec");
-	if (json_array_size(a) == 0 || json_array_size(a) > POLICY_CODECS_MAX)
+	if (json_is_array(a) && json_array_size(a) == 0)
 		return cfg_error(cf, sub, "give 1 to %d encoding names", POLICY_CODECS_MAX);
-	json_array_foreach(a, i, v) {
-		cfg_path_index(el, sizeof(el), sub, i);
-		if (cfg_expect_string(cf, v, el, codecs[i], 16))
-			return -EINVAL;
+	if (cfg_string_array(cf, o, path, "codec", codecs[0], 16, POLICY_CODECS_MAX, &got))
+		return -EINVAL;
+	for (i = 0; i < got; i++)
 		if (codecs[i][0] == '\0')
-			return cfg_error(cf, el, "empty encoding name");
-	}
-	*n = (uint8_t)json_array_size(a);
+			return cfg_error(cf, cfg_path_index(el, sizeof(el), sub, i),
+					"empty encoding name");
+	*n = (uint8_t)got;
 	return 0;
 }
 
@@ -366,27 +361,26 @@ load_rules(struct cfg *cf, json_t *a, struct policy_conf *pc)
 	return 0;
 }
 
+/* scanners.user_agents: non-empty substrings, matched case-insensitively (kept lower-case). */
 static int
-load_user_agents(struct cfg *cf, json_t *a, const char *path, struct policy_protect *p)
+load_user_agents(struct cfg *cf, json_t *s, const char *path, struct policy_protect *p)
 {
 	char el[512];
-	json_t *v;
-	size_t i, j;
+	size_t i, j, n = p->n_user_agents;
 
-	if (json_array_size(a) > POLICY_SCANNER_UA_MAX)
-		return cfg_error(cf, path, "at most %d User-Agent patterns", POLICY_SCANNER_UA_MAX);
-	json_array_foreach(a, i, v) {
-		char *s = p->user_agents[i];
+	if (cfg_string_array(cf, s, path, "user_agents", p->user_agents[0], POLICY_UA_LEN,
+			POLICY_SCANNER_UA_MAX, &n))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		char *ua = p->user_agents[i];
 
-		cfg_path_index(el, sizeof(el), path, i);
-		if (cfg_expect_string(cf, v, el, s, POLICY_UA_LEN))
-			return -EINVAL;
-		if (s[0] == '\0')
-			return cfg_error(cf, el, "empty pattern");
-		for (j = 0; s[j] != '\0'; j++)
-			s[j] = (char)tolower((unsigned char)s[j]);
+		if (ua[0] == '\0')
+			return cfg_error(cf, cfg_path_index(el, sizeof(el),
+					"policy.protection.scanners.user_agents", i), "empty pattern");
+		for (j = 0; ua[j] != '\0'; j++)
+			ua[j] = (char)tolower((unsigned char)ua[j]);
 	}
-	p->n_user_agents = (uint32_t)json_array_size(a);
+	p->n_user_agents = (uint32_t)n;
 	return 0;
 }
 
@@ -399,7 +393,7 @@ load_protection(struct cfg *cf, json_t *o, struct policy_conf *pc)
 		"action", "mark_dscp", "block_s", NULL };
 	static const char *const acts[] = { "drop", "mark", "count", NULL };
 	struct policy_protect *p = &pc->protect;
-	json_t *r, *s, *a;
+	json_t *r, *s;
 	uint64_t u;
 	int e, b;
 
@@ -435,9 +429,7 @@ load_protection(struct cfg *cf, json_t *o, struct policy_conf *pc)
 	if (s != NULL) {
 		const char *sp = "policy.protection.scanners";
 
-		if (cfg_only_keys(cf, s, sp, skeys) || cfg_array(cf, s, sp, "user_agents", &a))
-			return -EINVAL;
-		if (a != NULL && load_user_agents(cf, a, "policy.protection.scanners.user_agents", p))
+		if (cfg_only_keys(cf, s, sp, skeys) || load_user_agents(cf, s, sp, p))
 			return -EINVAL;
 		u = p->sweep_users;
 		if (cfg_uint(cf, s, sp, "sweep_users", 0, 0, 256, &u))

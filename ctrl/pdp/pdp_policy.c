@@ -46,10 +46,8 @@ load_rule(struct cfg *cf, struct pdp_policy *p, json_t *o, const char *path, str
 	static const char *const keys[] = {"name", "caller", "callee", "codecs", "verdict", "class",
 		"max_bandwidth_bps", "max_calls_per_subscriber", "rate_bps", "burst_bytes", NULL};
 	static const char *const verdicts[] = {"admit", "deny", NULL};
-	char sub[256], el[256];
-	json_t *codecs, *v;
 	uint64_t u = 0;
-	size_t i;
+	size_t n;
 	int e = 0;
 
 	if (!json_is_object(o))
@@ -68,19 +66,11 @@ load_rule(struct cfg *cf, struct pdp_policy *p, json_t *o, const char *path, str
 		return -EINVAL;
 	r->admit = e == 0;
 	r->max_calls_per_subscriber = (uint32_t)u;
-	if (cfg_array(cf, o, path, "codecs", &codecs))
+	n = r->n_codecs;
+	if (cfg_string_array(cf, o, path, "codecs", r->codecs[0], sizeof(r->codecs[0]),
+			PDP_MAX_CODECS, &n))
 		return -EINVAL;
-	if (codecs != NULL) {
-		cfg_path(sub, sizeof(sub), path, "codecs");
-		if (json_array_size(codecs) > PDP_MAX_CODECS)
-			return cfg_error(cf, sub, "at most %d codecs", PDP_MAX_CODECS);
-		json_array_foreach(codecs, i, v) {
-			cfg_path_index(el, sizeof(el), sub, i);
-			if (cfg_expect_string(cf, v, el, r->codecs[i], sizeof(r->codecs[i])))
-				return -EINVAL;
-		}
-		r->n_codecs = (uint8_t)json_array_size(codecs);
-	}
+	r->n_codecs = (uint8_t)n;
 	return 0;
 }
 

@@ -26,7 +26,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "pcap"))
 
 import vpeptest as vt  # noqa: E402
-from test_ipc import filler, read_pcap_records, udp_pairs  # noqa: E402
+from test_ipc import (dscp_by_pair, filler, media_pairs, read_pcap_records,  # noqa: E402
+                      udp_pairs)
 from ctrltest import Env, check, free_port, main, wait_for  # noqa: E402
 
 GEN = os.path.join(HERE, "..", "tools", "vpep_gen.py")
@@ -152,16 +153,10 @@ def t_dataplane(env):
     check(dp.returncode == 0, "the dataplane exited cleanly (%s)" % dp.returncode)
     with open(stats, encoding="utf-8") as f:
         s = json.load(f)
-    rows = vt.tshark_fields(out, ["ip.src", "udp.srcport", "ip.dst", "udp.dstport",
-                                  "ip.dsfield.dscp"], "udp")
-    seen = {}
-    for r in rows:
-        seen.setdefault(("%s:%s" % (r[0], r[1]), "%s:%s" % (r[2], r[3])), []).append(r[4])
+    seen = dscp_by_pair(out)
 
     def pairs_of(cid):
-        m = calls[cid]["media"][0]
-        return {(m["caller"], m["callee"]), (m["callee"], m["caller"]),
-                (m["caller_rtcp"], m["callee_rtcp"]), (m["callee_rtcp"], m["caller_rtcp"])}
+        return media_pairs(calls[cid])
 
     def media_of(cid):
         return [x for pr in pairs_of(cid) for x in seen.get(pr, [])]

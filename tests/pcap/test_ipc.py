@@ -135,6 +135,22 @@ def gate(gate_id, verdict, dscp, src, dst, dport, plen=32, rule="pdp-gate"):
                        dport, dport, 0, 0, 0, 0, 0, 0, 0, 0, 0, rule.encode())
 
 
+def dscp_by_pair(pcap):
+    """The DSCP of every UDP packet of a capture, listed by ("src:port", "dst:port")."""
+    seen = {}
+    for r in vt.tshark_fields(pcap, ["ip.src", "udp.srcport", "ip.dst", "udp.dstport",
+                                     "ip.dsfield.dscp"], "udp"):
+        seen.setdefault(("%s:%s" % (r[0], r[1]), "%s:%s" % (r[2], r[3])), []).append(r[4])
+    return seen
+
+
+def media_pairs(call):
+    """A generated call's first media line as (src, dst) pairs: RTP and RTCP, both ways."""
+    m = call["media"][0]
+    return {(m["caller"], m["callee"]), (m["callee"], m["caller"]),
+            (m["caller_rtcp"], m["callee_rtcp"]), (m["callee_rtcp"], m["caller_rtcp"])}
+
+
 def udp_pairs(recs):
     """(src, dst) "addr:port" of each IPv4/UDP record (Ethernet, optional 802.1Q)."""
     out = []
@@ -389,16 +405,10 @@ def main():
         s = json.load(f)
     vt.check_run_health(c, vt.Run(p.returncode, s, "", err, None))
     if len(adm) == 2:
-        rows = vt.tshark_fields(out, ["ip.src", "udp.srcport", "ip.dst", "udp.dstport",
-                                      "ip.dsfield.dscp"], "udp")
-        seen = {}
-        for r in rows:
-            seen.setdefault(("%s:%s" % (r[0], r[1]), "%s:%s" % (r[2], r[3])), []).append(r[4])
+        seen = dscp_by_pair(out)
 
         def pairs_of(cid):
-            m = calls[cid]["media"][0]
-            return {(m["caller"], m["callee"]), (m["callee"], m["caller"]),
-                    (m["caller_rtcp"], m["callee_rtcp"]), (m["callee_rtcp"], m["caller_rtcp"])}
+            return media_pairs(calls[cid])
 
         def media_of(cid):
             return [x for pr in pairs_of(cid) for x in seen.get(pr, [])]
@@ -419,7 +429,7 @@ def main():
         c.eq("drops of the denied call counted", s["drops"]["policy_gate_denied"],
              later[deny["call_id"]])
         c.eq("decisions applied", s["policy"]["admission"]["decisions"], 2)
-        fill = [r[4] for r in rows if r[2] == "192.0.2.2" and r[3] == "9"]
+        fill = [d for (src, dst), marks in seen.items() if dst == "192.0.2.2:9" for d in marks]
         c.true("provisioned gate: filler traffic after the Gate-Set marked AF11 (10)",
                fill.count("10") >= 128 and set(fill) <= {"0", "10"},
                "%d of %d" % (fill.count("10"), len(fill)))
