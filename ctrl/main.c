@@ -15,7 +15,8 @@
  *
  * The status file is JSON, rewritten (atomically: temp file + rename) on every session or
  * link state change and at most every 100 ms otherwise; timestamps are CLOCK_MONOTONIC
- * seconds, the same clock as the log lines and Python's time.monotonic().
+ * seconds, the same clock as the log lines and Python's time.monotonic(). The loop builds the
+ * document; a thread writes it (status_writer.c), so admissions never wait on the disk.
  */
 
 #include <errno.h>
@@ -34,6 +35,7 @@
 #include "ctrl_log.h"
 #include "ipc_msg.h"
 #include "pep.h"
+#include "status_writer.h"
 
 struct app {
 	struct event_base *base;
@@ -41,6 +43,7 @@ struct app {
 	struct pep pep;
 	struct http_api http;
 	const char *status_file;
+	struct status_writer writer;	/* writes status_file off the loop */
 	struct event *status_ev;
 	struct event *refresh_ev;
 	int status_pending;
@@ -52,13 +55,14 @@ static void
 write_status(struct app *a)
 {
 	struct pep *p = &a->pep;
-	json_t *root = json_object(), *sessions = json_array(), *ipc, *pol, *lp, *pepj, *rx, *tx;
-	char tmp[4200];
+	json_t *root, *sessions, *ipc, *pol, *lp, *pepj, *rx, *tx;
 	uint32_t i;
 	int t;
 
 	if (a->status_file == NULL)
 		return;
+	root = json_object();
+	sessions = json_array();
 	for (i = 0; i < p->n_conns; i++)
 		json_array_append_new(sessions, cops_conn_json(&p->conns[i]));
 	rx = json_object();
@@ -117,11 +121,7 @@ write_status(struct app *a)
 		json_object_set(root, "dataplane_stats", p->dp_stats);
 		json_object_set_new(root, "t_dataplane_stats", json_real(p->t_dp_stats));
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", a->status_file);
-	if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) == 0 &&
-			rename(tmp, a->status_file) != 0)
-		LOG_WARN("status: rename %s: %s", tmp, strerror(errno));
-	json_decref(root);
+	status_writer_post(&a->writer, root);
 	a->status_pending = 0;
 }
 
@@ -253,6 +253,14 @@ main(int argc, char **argv)
 		LOG_ERR("event_base_new failed");
 		return 1;
 	}
+	if (a.status_file != NULL) {
+		int rc = status_writer_start(&a.writer, a.status_file);
+
+		if (rc != 0) {
+			LOG_ERR("status file %s: %s", a.status_file, strerror(-rc));
+			return 1;
+		}
+	}
 	a.status_ev = evtimer_new(a.base, on_status_timer, &a);
 	/* counters (KAs, accounting) change without a state change: refresh twice a second */
 	a.refresh_ev = event_new(a.base, -1, EV_PERSIST, on_status_timer, &a);
@@ -282,6 +290,7 @@ main(int argc, char **argv)
 	http_api_stop(&a.http);
 	pep_stop(&a.pep);
 	write_status(&a);
+	status_writer_stop(&a.writer);
 	event_free(sigint);
 	event_free(sigterm);
 	event_free(a.status_ev);
