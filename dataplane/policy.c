@@ -56,6 +56,8 @@ struct policy_worker {
 	struct policy_flow *flows;	/* indexed like the media pool */
 	uint32_t n_flows;
 	struct rte_rcu_qsbr_dq *dq;	/* gates this worker unpublished */
+	unsigned int dq_pending;	/* of them, not reclaimed yet (0: skip the reclaim call,
+					 * which logs at INFO level on every call) */
 	struct policy_class_ctr cls[POLICY_CLASS_MAX];
 	struct policy_gate_ctr *gate_ctr; /* per gate slot */
 	struct policy_admission_ctr adm;
@@ -280,7 +282,8 @@ policy_loop(struct dp_worker *w)
 		pw->conf_version = v;
 		meters_restart(pw, w->now_ns);
 	}
-	rte_rcu_qsbr_dq_reclaim(pw->dq, 64, NULL, NULL, NULL);
+	if (pw->dq_pending > 0)
+		rte_rcu_qsbr_dq_reclaim(pw->dq, 64, NULL, &pw->dq_pending, NULL);
 	dp_ipc_worker_ops(w);
 }
 
@@ -417,7 +420,9 @@ publish(unsigned int worker, int64_t s, struct policy_gate *gt)
 	if (old != NULL) {
 		struct policy_worker *pw = dp.workers[worker]->policy;
 
-		if (rte_rcu_qsbr_dq_enqueue(pw->dq, &old) != 0) {
+		if (rte_rcu_qsbr_dq_enqueue(pw->dq, &old) == 0) {
+			pw->dq_pending++;
+		} else {
 			/* queue full: wait for the readers instead (rare: a burst of call ends) */
 			rte_rcu_qsbr_quiescent(media_expect_qsbr(), worker);
 			rte_rcu_qsbr_synchronize(media_expect_qsbr(), worker);
@@ -1018,7 +1023,8 @@ treat(struct rte_mbuf *m, const struct pkt_meta *meta, const struct policy_treat
 	return 0;
 }
 
-int
+/* One packet of policy_burst(): the drop counter, or 0. */
+static __rte_always_inline int
 policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		const struct pkt_meta *meta, uint64_t now_ns, uint8_t sip_hint)
 {
@@ -1100,6 +1106,22 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 	}
 	return treat(m, meta, &pc->cls[cls], &pw->cls_meter[cls], now_ns, len, cc, NULL, 0,
 			VPEP_CTR_policy_class_red);
+}
+
+unsigned int
+policy_burst(struct dp_worker *w, unsigned int n, const uint32_t *idx, const uint8_t *dir,
+		struct rte_mbuf *const *pkts, const struct pkt_meta *meta, const uint64_t *now_ns,
+		const uint8_t *sip_hint, uint16_t *why)
+{
+	unsigned int k, dropped = 0;
+
+	for (k = 0; k < n; k++) {
+		int r = policy_packet(w, idx[k], dir[k], pkts[k], &meta[k], now_ns[k], sip_hint[k]);
+
+		why[k] = (uint16_t)r;
+		dropped += r != 0;
+	}
+	return dropped;
 }
 
 /* ---- SIP protection ---- */

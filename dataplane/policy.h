@@ -151,12 +151,15 @@ void policy_worker_free(struct dp_worker *w);
 void policy_loop(struct dp_worker *w);
 
 /*
- * The policy pass for one packet of tracked flow idx (FLOW_NIL: untracked, class default).
- * Marks the packet in place; returns the drop counter (enum vpep_ctr) when it must be
- * dropped, 0 when it goes on.
+ * The policy pass over the n packets of a burst, after the application pass (voip_burst):
+ * packet k of tracked flow idx[k] (FLOW_NIL: untracked, class default), direction dir[k],
+ * time now_ns[k], SIP verdict sip_hint[k]. Marks packets in place; why[k] receives the drop
+ * counter (enum vpep_ctr) of a packet that must be dropped, 0 for one that goes on. Returns
+ * how many must be dropped.
  */
-int policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
-		const struct pkt_meta *meta, uint64_t now_ns, uint8_t sip_hint);
+unsigned int policy_burst(struct dp_worker *w, unsigned int n, const uint32_t *idx,
+		const uint8_t *dir, struct rte_mbuf *const *pkts, const struct pkt_meta *meta,
+		const uint64_t *now_ns, const uint8_t *sip_hint, uint16_t *why);
 
 /* ---- admission, by the worker owning the call ---- */
 

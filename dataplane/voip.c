@@ -17,6 +17,7 @@
 #include "endpoint_fmt.h"
 #include "app_detect.h"
 #include "media_expect.h"
+#include "policy.h"
 #include "sig_db.h"
 #include "sip_worker.h"
 #include "voip.h"
@@ -601,8 +602,7 @@ budget:
 	e->flags = (uint8_t)((e->flags & ~VF_SCANS_MASK) | (scans & VF_SCANS_MASK));
 }
 
-/* One tracked packet of flow idx travelling in direction dir. Also called packet by packet
- * by the worker when policy needs each packet's SIP verdict right after it. */
+/* One tracked packet of flow idx travelling in direction dir. */
 void
 voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		const struct pkt_meta *meta, uint64_t now_ns)
@@ -667,13 +667,25 @@ voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 
 void
 voip_burst(struct dp_worker *w, unsigned int n, const uint32_t *idx, const uint8_t *dir,
-		struct rte_mbuf *const *pkts, const struct pkt_meta *meta, const uint64_t *now_ns)
+		struct rte_mbuf *const *pkts, const struct pkt_meta *meta, const uint64_t *now_ns,
+		uint8_t *sip_hint)
 {
+	struct sip_worker *sw = w->voip->sip;
 	unsigned int k;
 
-	for (k = 0; k < n; k++)
+	if (sip_hint == NULL) {
+		for (k = 0; k < n; k++)
+			if (likely(idx[k] != FLOW_NIL))
+				voip_packet(w, idx[k], dir[k], pkts[k], &meta[k], now_ns[k]);
+		return;
+	}
+	/* The SIP worker leaves its verdict on the message in hand in sw->hint. */
+	for (k = 0; k < n; k++) {
+		sw->hint = POLICY_SIP_NONE;
 		if (likely(idx[k] != FLOW_NIL))
 			voip_packet(w, idx[k], dir[k], pkts[k], &meta[k], now_ns[k]);
+		sip_hint[k] = sw->hint;
+	}
 }
 
 void

@@ -84,18 +84,21 @@ void voip_global_free(void);
 int voip_worker_init(struct dp_worker *w, char *err, size_t err_len);
 void voip_worker_free(struct dp_worker *w);
 
+/* One tracked packet (what voip_burst() does for each). */
+void voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
+		const struct pkt_meta *meta, uint64_t now_ns);
+
 /*
  * The n packets of a burst in arrival order, after their flows were touched and accounted:
  * packet k belongs to flow idx[k] (FLOW_NIL: untracked, skipped), travels in direction
  * dir[k] of it, arrived at now_ns[k]. Payloads are read from the mbufs (linearised when
- * chained). One call per burst, so the per-packet work runs in one loop.
+ * chained). One call per burst, so the per-packet work runs in one loop. sip_hint: NULL, or
+ * n bytes that receive the SIP protection verdict on each packet (enum policy_sip_hint) for
+ * the policy pass that follows.
  */
-/* One tracked packet (what voip_burst() does for each): the policy pass calls it per packet. */
-void voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
-		const struct pkt_meta *meta, uint64_t now_ns);
-
 void voip_burst(struct dp_worker *w, unsigned int n, const uint32_t *idx, const uint8_t *dir,
-		struct rte_mbuf *const *pkts, const struct pkt_meta *meta, const uint64_t *now_ns);
+		struct rte_mbuf *const *pkts, const struct pkt_meta *meta, const uint64_t *now_ns,
+		uint8_t *sip_hint);
 
 /* Once per worker loop: the RCU quiescent report (and later, SIP work from other workers). */
 void voip_loop(struct dp_worker *w);

@@ -45,6 +45,8 @@ struct burst_ctx {
 	uint64_t emc_tuple[DP_BURST_MAX];
 	uint32_t idx[DP_BURST_MAX];  /* the packet's flow, FLOW_NIL when untracked */
 	uint8_t fdir[DP_BURST_MAX];  /* its direction in the flow */
+	uint8_t sip_hint[DP_BURST_MAX]; /* the SIP worker's verdict (enum policy_sip_hint) */
+	uint16_t why[DP_BURST_MAX];  /* policy: the drop counter, 0 when the packet goes on */
 	unsigned int n;
 	/* Those that missed the exact-match cache: resolved through the table (n_miss of them,
 	 * a local of process()). */
@@ -635,21 +637,21 @@ process(struct dp_worker *w, struct rte_mbuf **pkts, unsigned int n, bool from_r
 	 * leaves forwarding only (and, with a policy, class "default" for everything). */
 	if (!dp.policy_on) {
 		if (dp.conf.classify)
-			voip_burst(w, bn, b.idx, b.fdir, b.pkts, b.meta, b.ts);
+			voip_burst(w, bn, b.idx, b.fdir, b.pkts, b.meta, b.ts, NULL);
 	} else {
 		/* Policy after the application pass: it needs the class and call just learnt, and
-		 * the SIP worker's verdict on this very message. */
-		for (k = 0; k < bn; k++) {
-			int why;
-
-			w->voip->sip->hint = POLICY_SIP_NONE;
-			if (likely(b.idx[k] != FLOW_NIL) && dp.conf.classify)
-				voip_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k]);
-			why = policy_packet(w, b.idx[k], b.fdir[k], b.pkts[k], &b.meta[k], b.ts[k],
-					w->voip->sip->hint);
-			if (unlikely(why != 0)) {
-				drop(w, b.pkts[k], (enum vpep_ctr)why);
-				b.pkts[k] = NULL;
+		 * the SIP worker's verdict on each message (b.sip_hint). */
+		if (dp.conf.classify)
+			voip_burst(w, bn, b.idx, b.fdir, b.pkts, b.meta, b.ts, b.sip_hint);
+		else
+			memset(b.sip_hint, POLICY_SIP_NONE, bn);
+		if (unlikely(policy_burst(w, bn, b.idx, b.fdir, b.pkts, b.meta, b.ts, b.sip_hint,
+				b.why) != 0)) {
+			for (k = 0; k < bn; k++) {
+				if (b.why[k] != 0) {
+					drop(w, b.pkts[k], (enum vpep_ctr)b.why[k]);
+					b.pkts[k] = NULL;
+				}
 			}
 		}
 	}

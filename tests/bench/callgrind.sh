@@ -101,7 +101,7 @@ if mode == "sip":
 else:
     n, unit = s["rx_packets"], "packet"
     fns = ["process", "pkt_parse", "voip_packet", "voip_burst", "media_flow_packet",
-           "rtp_stream_update", "sip_packet", "policy_packet", "flush_port"]
+           "rtp_stream_update", "sip_packet", "policy_burst", "flush_port"]
 print("%s: %d %ss; rtp_packets %d, sip messages %d" % (mode, n, unit, s["media"]["rtp_packets"],
                                                        s["sip"]["messages"]))
 for fn in fns:
