@@ -6,8 +6,9 @@
 #
 #   scripts/install-deps.sh build   compile and run the appliance (make demo)
 #   scripts/install-deps.sh test    build + everything the test suite uses (make test)
-#   scripts/install-deps.sh bench   build + dpdk-testpmd for the reference run, tshark for
-#                                   the generated SIP loop (make bench)
+#   scripts/install-deps.sh bench   build + dpdk-testpmd for the reference run (Debian ships
+#                                   it in dpdk-dev), tshark for the generated SIP loop
+#                                   (make bench)
 #   scripts/install-deps.sh --list SET   print the packages of SET and exit
 #
 # Needs root to install (apt-get); when everything is present it needs nothing and says so.
@@ -32,7 +33,7 @@ build="gcc make meson ninja-build pkg-config python3 jq libdpdk-dev $hs libjanss
 libevent-dev libpcap-dev libcmocka-dev"
 case "$set_name" in
 build) pkgs="$build" ;;
-bench) pkgs="$build dpdk tshark" ;;
+bench) pkgs="$build dpdk-dev tshark" ;;
 test) pkgs="$build dpdk tshark python3-scapy clang libclang-rt-14-dev iproute2 procps \
 prometheus slowhttptest chromium curl" ;;
 *)

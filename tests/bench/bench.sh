@@ -16,13 +16,18 @@
 #   BENCH_BUILD    build tree (default build)
 #   BENCH_FWD      1 (default): also run vpep with classification off (forwarding only:
 #                  parse, reassembly check, flow lookup, forward) in the same rounds
+#   BENCH_POLICY   1 (default): also run vpep with every policy stage on
+#                  (configs/bench-policy.json: class and gate meters that stay green, DSCP
+#                  marking, SIP rate limit) in the same rounds; prints ratio_policy_vs_testpmd
+#                  and policy_cost_pct, what policy adds to the full appliance's cycles/packet
 #   BENCH_SIP      1 (default): also run the SIP-only loop
 #   BENCH_SCRAPE   1: each round also runs vpep with the IPC link and the demo policy twice,
 #                  alone and with vpep-ctrl attached (HTTP on) and /metrics scraped every
 #                  100 ms; prints both ratios to testpmd (docs/benchmarks.md)
 # Prints both rates, vpep's cycles per packet, the per-stage breakdown and flow-table memory,
-# ratio_forwarding_only_vs_testpmd=0.NN (with BENCH_FWD=1), and as the last line of the
-# main comparison: ratio_vs_testpmd=0.NN (the full appliance: classification, SIP, calls, RTP).
+# ratio_forwarding_only_vs_testpmd=0.NN (with BENCH_FWD=1), the policy and SIP-loop figures,
+# and as its last line ratio_vs_testpmd=0.NN (the full appliance: classification, SIP, calls,
+# RTP statistics).
 set -eu
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -39,12 +44,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 case "$pcap" in *,*) echo "bench.sh: the capture path must not contain a comma" >&2; exit 1 ;; esac
 [ -r "$pcap" ] || { echo "bench.sh: cannot read $pcap" >&2; exit 1; }
-command -v dpdk-testpmd >/dev/null || { echo "bench.sh: dpdk-testpmd missing (apt-get install dpdk)" >&2; exit 1; }
+command -v dpdk-testpmd >/dev/null || { echo "bench.sh: dpdk-testpmd missing (apt-get install dpdk-dev)" >&2; exit 1; }
 
 # net_pcap with infinite_rx keeps the whole capture in mbufs of our pool: size it for that.
-python3 - "$pcap" "$tmp/bench.json" "${BENCH_CONFIG:-}" "$tmp/fwd.json" <<'PY'
+python3 - "$pcap" "$tmp/bench.json" "${BENCH_CONFIG:-}" "$tmp/fwd.json" "$tmp/policy.json" <<'PY'
 import json, struct, sys
-pcap, out, extra, fwd_out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+pcap, out, extra, fwd_out, pol_out = sys.argv[1:6]
 
 def count(path):
     with open(path, "rb") as f:
@@ -91,6 +96,9 @@ if extra:
             else:
                 conf[k] = v
 json.dump(conf, open(out, "w"), indent=2)
+# The policy figure: the same with every policy stage on.
+pol = dict(conf, policy=json.load(open("configs/bench-policy.json"))["policy"])
+json.dump(pol, open(pol_out, "w"), indent=2)
 # The foundation figure: the same, forwarding only.
 conf.setdefault("classification", {})["enabled"] = False
 json.dump(conf, open(fwd_out, "w"), indent=2)
@@ -189,6 +197,11 @@ while [ "$i" -le "$rounds" ]; do
 	fi
 	t_all="$t_all $t"
 	v_all="$v_all $v"
+	if [ "${BENCH_POLICY:-1}" = 1 ]; then
+		p=$(vpep_mpps policy)
+		echo "round $i: vpep with every policy stage on $p Mpps"
+		p_all="${p_all:-} $p"
+	fi
 	if [ "$scrape" = 1 ]; then
 		a=$(vpep_ipc_mpps 0)
 		b=$(vpep_ipc_mpps 1)
@@ -201,6 +214,7 @@ done
 t_med=$(echo "$t_all" | median)
 v_med=$(echo "$v_all" | median)
 f_med=$(echo "$f_all" | median)
+p_med=$(echo "${p_all:-}" | median)
 hz=$(python3 -c "import json;print(json.load(open('$tmp/s.json'))['tsc_hz'])" 2>/dev/null || echo 0)
 
 echo
@@ -217,9 +231,14 @@ fi
 echo "testpmd_io_mpps=$t_med"
 echo "vpep_mpps=$v_med"
 [ -n "$f_med" ] && echo "vpep_forwarding_only_mpps=$f_med"
-python3 - "$t_med" "$v_med" "$hz" "${f_med:-0}" <<'PY'
+[ -n "$p_med" ] && echo "vpep_policy_mpps=$p_med"
+python3 - "$t_med" "$v_med" "$hz" "${f_med:-0}" "${p_med:-0}" <<'PY'
 import sys
-t, v, hz, f = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+t, v, hz, f, p = (float(a) for a in sys.argv[1:6])
+if p > 0:
+    # per-packet cost is 1/rate: what policy adds, relative to the appliance without it
+    print("ratio_policy_vs_testpmd=%.2f" % (p / t))
+    print("policy_cost_pct=%.1f" % ((v / p - 1) * 100))
 if hz > 0:
     print("vpep_cycles_per_packet=%.0f" % (hz / (v * 1e6)))
     if f > 0:
@@ -229,6 +248,7 @@ if f > 0:
     print("ratio_forwarding_only_vs_testpmd=%.2f" % (f / t))
 print("ratio_vs_testpmd=%.2f" % (v / t))
 PY
+ratio_line="ratio_vs_testpmd=$(python3 -c "import sys;print('%.2f'%(float(sys.argv[1])/float(sys.argv[2])))" "$v_med" "$t_med")"
 
 # SIP-only loop: the SIP datagrams of generated calls (vpep_gen: 300 calls over UDP, no
 # fragments), replayed in a loop through one worker. Every datagram is parsed, counted and
@@ -257,3 +277,5 @@ PY
 	done
 	echo "sip_messages_per_s_per_core=$(echo "$s_all" | median)M"
 fi
+# The issue's rule: the last line is the ratio (repeated after the SIP loop's figures).
+echo "$ratio_line"
