@@ -6,6 +6,7 @@ time and every process started here is killed in close()."""
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -328,7 +329,10 @@ def main(tests):
         env.close()
     if FAILURES:
         env.dump_logs()
-        print("FAIL %s: %d check(s) failed" % (name, len(FAILURES)))
+        print("FAIL %s: %d check(s) failed (work dir kept: %s)" % (name, len(FAILURES), env.dir))
         return 1
-    print("PASS %s (work dir %s)" % (name, env.dir))
+    print("PASS %s" % name)
+    # the work dir (logs, captures) is kept only for failures, or with VPEP_KEEP_TMP=1
+    if os.environ.get("VPEP_KEEP_TMP") != "1":
+        shutil.rmtree(env.dir, ignore_errors=True)
     return 0

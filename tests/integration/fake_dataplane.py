@@ -17,7 +17,6 @@ import ctypes as C
 import errno
 import os
 import socket
-import struct
 import threading
 import time
 

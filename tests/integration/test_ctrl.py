@@ -22,7 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import evil_pdp as ev  # noqa: E402
-from ctrltest import (Env, check, check_capture, free_port, ints, main, media,  # noqa: E402
+from ctrltest import (check, check_capture, free_port, ints, main, media,  # noqa: E402
                       strs, wait_for)
 
 KA = 2          # seconds, handed out by the PDPs in CAT
@@ -533,10 +533,10 @@ def t_ctrl_restart(env):
           "vpep-ctrl killed: the dataplane's decisions are untouched")
     os.unlink(env.path("ctrl.status.json"))
     env.start_ctrl(cfg, name="ctrl2")
-    st = env.wait_status(lambda s: s["pep"]["resyncs"] >= 1 and
+    env.wait_status(lambda s: s["pep"]["resyncs"] >= 1 and
                          s["pep"]["resync_calls"] == 3, 10, "the restarted vpep-ctrl's resync",
                          name="ctrl2")
-    st = env.wait_status(lambda s: s["policy"]["decisions_unchanged"] >= 3, 10,
+    env.wait_status(lambda s: s["policy"]["decisions_unchanged"] >= 3, 10,
                          "the PDP's re-decisions for the resynced calls", name="ctrl2")
     one_decision_each(env, first)
     dp.call_end(0x701)

@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "pcap"))
 import vpeptest as vt  # noqa: E402
 from test_ipc import (dscp_by_pair, filler, media_pairs, read_pcap_records,  # noqa: E402
                       udp_pairs)
-from ctrltest import Env, check, free_port, main, wait_for  # noqa: E402
+from ctrltest import check, free_port, main, wait_for  # noqa: E402
 
 GEN = os.path.join(HERE, "..", "tools", "vpep_gen.py")
 N_CALLS = 3

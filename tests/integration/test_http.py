@@ -18,8 +18,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ctrltest import Env, check, free_port, main, wait_for  # noqa: E402
-from fake_dataplane import GATE_DELETE, GATE_SET  # noqa: E402
+from ctrltest import check, free_port, main, wait_for  # noqa: E402
 
 TOKEN = "test-token-0123456789"
 PROMTOOL = os.environ.get("PROMTOOL", "/usr/bin/promtool")

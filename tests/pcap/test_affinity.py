@@ -15,8 +15,6 @@ one whose flows have their reverse direction and fragmented datagrams.
 
 import os
 import random
-import sys
-import tempfile
 
 import vpeptest as vt
 
@@ -101,7 +99,7 @@ def compare(c, name, pcap):
 
 def main():
     c = vt.Checks("affinity")
-    tmp = tempfile.mkdtemp(prefix="vpep-aff-")
+    tmp = vt.mkdtemp(prefix="vpep-aff-")
     gen = os.path.join(tmp, "conversations.pcap")
     generated(gen)
     compare(c, "generated", gen)

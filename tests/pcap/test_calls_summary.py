@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpeptest as vt  # noqa: E402
@@ -71,7 +70,7 @@ def summary_part(s):
 
 def main():
     c = vt.Checks("calls_summary")
-    tmp = tempfile.mkdtemp(prefix="vpep-calls-summary-")
+    tmp = vt.mkdtemp(prefix="vpep-calls-summary-")
     pcap = os.path.join(tmp, "calls.pcap")
     subprocess.run(["/usr/bin/python3", GEN, "-o", pcap, "-q", "--calls", "30", "--duration",
                     "20", "--seed", "23", "--loss", "0.03", "--burst", "0.02,0.5",
@@ -84,7 +83,7 @@ def main():
             cfg = os.path.join(tmp, "cap%d.json" % cap)
             with open(cfg, "w", encoding="utf-8") as f:
                 json.dump({"stats": {"calls_in_json": cap}}, f)
-        d = tempfile.mkdtemp(dir=tmp)
+        d = vt.mkdtemp(dir=tmp)
         r = vt.run_dataplane([], read=pcap, lcores=TWO_WORKERS, write=False, config=cfg,
                              tmpdir=d)
         if not c.true("cap %s: statistics written" % cap, r.rc == 0 and r.stats is not None):

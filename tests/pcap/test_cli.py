@@ -11,11 +11,10 @@ that line names the problem (file:line:col and key for configuration errors).
 import os
 import struct
 import subprocess
-import tempfile
 
 import vpeptest as vt
 
-TMP = tempfile.mkdtemp(prefix="vpep-cli-")
+TMP = vt.mkdtemp(prefix="vpep-cli-")
 
 
 def write(name, text):

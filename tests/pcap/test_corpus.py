@@ -15,7 +15,6 @@ usage: test_corpus.py CAPTURE_FILE_NAME
 
 import os
 import sys
-import tempfile
 
 import vpeptest as vt
 
@@ -115,7 +114,7 @@ def main():
     if row is None:
         vt.skip("%s is not in MANIFEST.tsv" % name)
     c = vt.Checks(name)
-    tmp = tempfile.mkdtemp(prefix="vpep-corpus-")
+    tmp = vt.mkdtemp(prefix="vpep-corpus-")
 
     # 1. Offline, inline (what enters leaves), default settings.
     run = vt.run_dataplane([], read=pcap, tmpdir=tmp)

@@ -12,8 +12,6 @@ every IPv4 header checksum must verify.
 
 import os
 import random
-import sys
-import tempfile
 
 import vpeptest as vt
 from scapy.all import (IP, UDP, Ether, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, Raw,
@@ -64,7 +62,7 @@ def check_output(c, label, out, sent_payloads, max_l3):
 def run(c, label, pkts, tmp, expect, lcores="0-1"):
     path = os.path.join(tmp, label + ".pcap")
     wrpcap(path, pkts)
-    r = vt.run_dataplane([], read=path, tmpdir=tempfile.mkdtemp(dir=tmp), lcores=lcores)
+    r = vt.run_dataplane([], read=path, tmpdir=vt.mkdtemp(dir=tmp), lcores=lcores)
     vt.check_run_health(c, r, expect_rx=len(pkts))
     if r.stats is None:
         return r
@@ -75,7 +73,7 @@ def run(c, label, pkts, tmp, expect, lcores="0-1"):
 
 def main():
     c = vt.Checks("fragments")
-    tmp = tempfile.mkdtemp(prefix="vpep-frag-")
+    tmp = vt.mkdtemp(prefix="vpep-frag-")
 
     # 1. 30 datagrams of 3000 bytes cut at 1500, fragments in order, reversed, shuffled.
     pkts, sent = [], []

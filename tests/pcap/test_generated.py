@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpeptest as vt  # noqa: E402
@@ -94,7 +93,7 @@ def check(c, name, truth, stats):
 
 def main():
     c = vt.Checks("generated")
-    tmp = tempfile.mkdtemp(prefix="vpep-gen-")
+    tmp = vt.mkdtemp(prefix="vpep-gen-")
     for name, args in SCENARIOS.items():
         pcap = os.path.join(tmp, name + ".pcap")
         subprocess.run(["/usr/bin/python3", GEN, "-o", pcap, "-q"] + args, check=True,

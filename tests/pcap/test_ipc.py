@@ -23,7 +23,6 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -199,7 +198,7 @@ def filler(n):
 def main():
     vt.need("tshark")
     c = vt.Checks("ipc")
-    tmp = tempfile.mkdtemp(prefix="vpep-ipc-")
+    tmp = vt.mkdtemp(prefix="vpep-ipc-")
     pcap = os.path.join(tmp, "calls.pcap")
     subprocess.run(["/usr/bin/python3", GEN, "-o", pcap, "-q", "--calls", "2", "--seed", "6",
                     "--duration", "12", "--ipv6", "0", "--transport-mix", "udp=1",

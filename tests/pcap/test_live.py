@@ -13,13 +13,12 @@
 import os
 import signal
 import subprocess
-import tempfile
 import time
 
 import vpeptest as vt
 from scapy.all import IP, UDP, Ether, IPv6, rdpcap, wrpcap
 
-TMP = tempfile.mkdtemp(prefix="vpep-live-")
+TMP = vt.mkdtemp(prefix="vpep-live-")
 
 
 def capture(name, n, src, dst, v6=False):

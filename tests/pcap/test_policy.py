@@ -21,7 +21,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -49,7 +48,7 @@ def run(tmp, name, pcap, policy):
     with open(cfg, "w", encoding="utf-8") as f:
         json.dump({"policy": policy}, f)
     return vt.run_dataplane([], read=pcap, lcores="0-1", config=cfg, write=True,
-                            tmpdir=tempfile.mkdtemp(prefix="vpep-pol-", dir=tmp))
+                            tmpdir=vt.mkdtemp(prefix="vpep-pol-", dir=tmp))
 
 
 def ep(host, port):
@@ -316,7 +315,7 @@ def check_reload(c, tmp):
 def main():
     vt.need("tshark")
     c = vt.Checks("policy")
-    tmp = tempfile.mkdtemp(prefix="vpep-policy-")
+    tmp = vt.mkdtemp(prefix="vpep-policy-")
     check_marking(c, tmp)
     check_deny(c, tmp)
     check_policing(c, tmp)

@@ -12,6 +12,9 @@ import sys
 import tempfile
 
 SKIP = 77
+# Work directories of this test, removed when it passes (kept for reading when it fails, or
+# always with VPEP_KEEP_TMP=1).
+TMPDIRS = []
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CORPUS = os.environ.get("VPEP_CORPUS_DIR",
@@ -21,6 +24,22 @@ DATAPLANE = os.environ.get("VPEP_DATAPLANE",
 # --no-huge: no hugepages on test machines; --no-shconf: tests run in parallel.
 EAL = ["--no-huge", "-m", os.environ.get("VPEP_TEST_MEM", "1024"), "--no-shconf", "--no-pci", "--no-telemetry",
        "--log-level=eal:warning", "--log-level=user1:warning"]
+
+
+def mkdtemp(prefix="vpep-test-", dir=None):
+    """A work directory; top-level ones are removed when the test passes."""
+    d = tempfile.mkdtemp(prefix=prefix, dir=dir)
+    if dir is None:
+        TMPDIRS.append(d)
+    return d
+
+
+def _remove_tmpdirs():
+    if os.environ.get("VPEP_KEEP_TMP") == "1":
+        return
+    for d in TMPDIRS:
+        shutil.rmtree(d, ignore_errors=True)
+    del TMPDIRS[:]
 
 
 class Checks:
@@ -53,7 +72,12 @@ class Checks:
         if self.passed == 0 and self.failed == 0:
             print("no check ran: that is a failure")
             sys.exit(1)
-        sys.exit(1 if self.failed else 0)
+        if self.failed:
+            if TMPDIRS:
+                print("work directories kept: " + " ".join(TMPDIRS))
+            sys.exit(1)
+        _remove_tmpdirs()
+        sys.exit(0)
 
 
 def skip(why):
@@ -106,7 +130,7 @@ class Run:
 def run_dataplane(args, lcores="0-1", config=None, write=True, read=None, extra_eal=(),
                   timeout=180, tmpdir=None, flows=None):
     """Run the dataplane (offline when read is given). Returns a Run."""
-    tmpdir = tmpdir or tempfile.mkdtemp(prefix="vpep-test-")
+    tmpdir = tmpdir or mkdtemp(prefix="vpep-test-")
     stats = os.path.join(tmpdir, "stats.json")
     out = os.path.join(tmpdir, "out.pcap") if (write and read) else None
     if lcores.startswith("--lcores") or "@" in lcores:
