@@ -28,9 +28,12 @@
 #include "vpep_ipc.h"
 #include "voip.h"
 
-/* Per media flow: the gate version its meters were started for, one meter per direction. */
+/* Per media flow: the gate version its meters were started for, one meter per direction, and
+ * the gate slot of the call it last saw (so the handle is split once per call, not per packet). */
 struct policy_flow {
 	uint64_t gate_version;
+	uint64_t call;		/* the handle slot was computed for; 0: none yet */
+	int64_t slot;		/* slot_of(call) */
 	struct meter m[2];
 };
 
@@ -109,6 +112,29 @@ guard_conf(const struct policy_conf *pc)
 	return c;
 }
 
+/* The policy class of each application class (vpep_classes.h), filled once by
+ * class_table_init(): RTP is voice until its media flow says video. */
+static uint8_t class_of_app[256];
+
+static void
+class_table_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(class_of_app); i++)
+		class_of_app[i] = POLICY_CLASS_default;
+	class_of_app[VPEP_CLASS_rtp] = POLICY_CLASS_voice;
+	class_of_app[VPEP_CLASS_rtcp] = POLICY_CLASS_rtcp;
+	class_of_app[VPEP_CLASS_sip] = POLICY_CLASS_sip;
+	class_of_app[VPEP_CLASS_rtp_unsignalled] = POLICY_CLASS_rtp_unsignalled;
+	class_of_app[VPEP_CLASS_http] = POLICY_CLASS_http;
+	class_of_app[VPEP_CLASS_pop3] = POLICY_CLASS_pop3;
+	class_of_app[VPEP_CLASS_cwmp] = POLICY_CLASS_cwmp;
+	class_of_app[VPEP_CLASS_cip] = POLICY_CLASS_cip;
+	class_of_app[VPEP_CLASS_cops] = POLICY_CLASS_cops;
+	class_of_app[VPEP_CLASS_rtsp] = POLICY_CLASS_rtsp;
+}
+
 int
 policy_global_init(const struct policy_conf *pc, unsigned int n_workers, uint32_t calls,
 		int socket, char *err, size_t err_len)
@@ -139,6 +165,7 @@ policy_global_init(const struct policy_conf *pc, unsigned int n_workers, uint32_
 	*g.conf = *pc;
 	g.conf_version = new_version();
 	g.next_gate_id = GATE_ID_LOCAL_BASE;
+	class_table_init();
 	return 0;
 }
 
@@ -949,31 +976,35 @@ class_of(struct dp_worker *w, const struct flow_entry *e, const struct media_flo
 {
 	unsigned int c;
 
+	RTE_BUILD_BUG_ON(POLICY_CLASS_voice != 0 || POLICY_CLASS_rtcp != 2);
 	*mf = NULL;
 	if (e == NULL || (e->app_class & FLOW_APP_UNDECIDED))
 		return POLICY_CLASS_default;
-	c = FLOW_APP_CLASS(e->app_class);
-	switch (c) {
-	case VPEP_CLASS_rtp:
-		if (e->app_ref != FLOW_NIL) {
-			*mf = &w->voip->media.flows[e->app_ref];
-			return (*mf)->is_video ? POLICY_CLASS_video : POLICY_CLASS_voice;
-		}
-		return POLICY_CLASS_voice;
-	case VPEP_CLASS_rtcp:
-		if (e->app_ref != FLOW_NIL)
-			*mf = &w->voip->media.flows[e->app_ref];
-		return POLICY_CLASS_rtcp;
-	case VPEP_CLASS_sip: return POLICY_CLASS_sip;
-	case VPEP_CLASS_rtp_unsignalled: return POLICY_CLASS_rtp_unsignalled;
-	case VPEP_CLASS_http: return POLICY_CLASS_http;
-	case VPEP_CLASS_pop3: return POLICY_CLASS_pop3;
-	case VPEP_CLASS_cwmp: return POLICY_CLASS_cwmp;
-	case VPEP_CLASS_cip: return POLICY_CLASS_cip;
-	case VPEP_CLASS_cops: return POLICY_CLASS_cops;
-	case VPEP_CLASS_rtsp: return POLICY_CLASS_rtsp;
-	default: return POLICY_CLASS_default;
+	c = class_of_app[FLOW_APP_CLASS(e->app_class)];
+	/* voice or rtcp (video only comes from here): the media flow knows the call */
+	if (c <= POLICY_CLASS_rtcp && e->app_ref != FLOW_NIL) {
+		*mf = &w->voip->media.flows[e->app_ref];
+		if (c == POLICY_CLASS_voice && (*mf)->is_video)
+			c = POLICY_CLASS_video;
 	}
+	return c;
+}
+
+/* The gate of media flow pf's call (see gate_at()), with the call's slot cached in pf. */
+static inline const struct policy_gate *
+flow_gate(struct policy_flow *pf, uint64_t call, int64_t *slot)
+{
+	const struct policy_gate *gt;
+
+	if (unlikely(pf->call != call)) {
+		pf->call = call;
+		pf->slot = slot_of(call);
+	}
+	*slot = pf->slot;
+	if (unlikely(*slot < 0))
+		return NULL;
+	gt = __atomic_load_n(&g.gates[*slot], __ATOMIC_ACQUIRE);
+	return gt != NULL && gt->call == call ? gt : NULL;
 }
 
 /* Rewrite the DSCP of the outer IP header (the one the network forwards on). */
@@ -1076,16 +1107,15 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 		}
 	}
 	if (mf != NULL && mf->call != 0) {
+		struct policy_flow *pf = &pw->flows[e->app_ref];
 		int64_t slot;
-		const struct policy_gate *gt = gate_at(mf->call, &slot);
+		const struct policy_gate *gt = flow_gate(pf, mf->call, &slot);
 
 		if (gt != NULL && gt->verdict == POLICY_DENY) {
 			cc->dropped++;
 			return VPEP_CTR_policy_gate_denied;
 		}
 		if (gt != NULL && gt->verdict == POLICY_ADMIT) {
-			struct policy_flow *pf = &pw->flows[e->app_ref];
-
 			if (unlikely(pf->gate_version != gt->version)) {
 				pf->gate_version = gt->version;
 				meter_init(&pf->m[0], &gt->t.profile, now_ns);
