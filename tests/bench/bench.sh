@@ -276,6 +276,6 @@ PY
 		i=$((i + 1))
 	done
 	echo "sip_messages_per_s_per_core=$(echo "$s_all" | median)M"
+	# the issue's rule: the last line is the ratio (repeated after the SIP loop's figures)
+	echo "$ratio_line"
 fi
-# The issue's rule: the last line is the ratio (repeated after the SIP loop's figures).
-echo "$ratio_line"
