@@ -67,7 +67,6 @@ int cfg_string(struct cfg *c, json_t *obj, const char *parent, const char *key, 
 int cfg_enum(struct cfg *c, json_t *obj, const char *parent, const char *key, int required,
 		const char *const *names, int *out);
 
-/* Check that a value (an array element, say) has the wanted type. */
 /*
  * An optional array of at most max strings at obj[key], copied one after another into rows of
  * width bytes at out (a char [max][width] array). *n gets the count; it is left alone when the
@@ -76,6 +75,7 @@ int cfg_enum(struct cfg *c, json_t *obj, const char *parent, const char *key, in
 int cfg_string_array(struct cfg *c, json_t *obj, const char *parent, const char *key, char *out,
 		size_t width, size_t max, size_t *n);
 
+/* Check that a value (an array element, say) has the wanted type. */
 int cfg_expect_uint(struct cfg *c, json_t *v, const char *path, uint64_t min, uint64_t max,
 		uint64_t *out);
 int cfg_expect_string(struct cfg *c, json_t *v, const char *path, char *out, size_t cap);

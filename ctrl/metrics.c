@@ -160,7 +160,6 @@ object_family(struct mw *w, const char *name, const char *type, const char *help
 	}
 }
 
-/* One family over an array of objects, labelled by a member of each (a port's name, ...). */
 /* One family from a JSON object of objects {class: {key: n, ...}}: one sample per class. */
 static void
 class_family(struct mw *w, const char *name, const char *help, json_t *classes,
@@ -200,6 +199,7 @@ class_colour_family(struct mw *w, const char *name, const char *help, json_t *cl
 	}
 }
 
+/* One family over an array of objects, labelled by a member of each (a port's name, ...). */
 static void
 array_family(struct mw *w, const char *name, const char *type, const char *help, json_t *arr,
 	const char *label, const char *label_key, const char *key)

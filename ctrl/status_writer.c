@@ -15,15 +15,10 @@ write_one(struct status_writer *sw, json_t *doc)
 	char tmp[sizeof(sw->path) + 8];
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", sw->path);
-	if (json_dump_file(doc, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0) {
+	if (json_dump_file(doc, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0)
 		LOG_WARN("status: cannot write %s", tmp);
-		sw->failed++;
-	} else if (rename(tmp, sw->path) != 0) {
+	else if (rename(tmp, sw->path) != 0)
 		LOG_WARN("status: rename %s: %s", tmp, strerror(errno));
-		sw->failed++;
-	} else {
-		sw->written++;
-	}
 	json_decref(doc);
 }
 
@@ -78,10 +73,8 @@ status_writer_post(struct status_writer *sw, json_t *doc)
 		return;
 	}
 	pthread_mutex_lock(&sw->lock);
-	old = sw->pending;
+	old = sw->pending;	/* not written yet: the newer document replaces it */
 	sw->pending = doc;
-	if (old != NULL)
-		sw->replaced++;
 	pthread_cond_signal(&sw->cond);
 	pthread_mutex_unlock(&sw->lock);
 	json_decref(old);

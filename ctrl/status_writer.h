@@ -35,9 +35,6 @@ struct status_writer {
 	json_t *pending;	/* the next document to write (owned), or NULL */
 	bool stopping;
 	bool started;
-	uint64_t written;	/* documents written */
-	uint64_t replaced;	/* documents replaced by a newer one before they were written */
-	uint64_t failed;	/* writes that failed (logged) */
 };
 
 /* Start the thread writing to path. 0, or -errno. */

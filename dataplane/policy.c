@@ -417,17 +417,24 @@ slot_of(uint64_t handle)
 	return (int64_t)worker * g.calls + ref.slot;
 }
 
+/* The gate published in slot s for call handle, or NULL (s < 0: the handle names no slot). */
+static inline const struct policy_gate *
+gate_in(int64_t s, uint64_t handle)
+{
+	const struct policy_gate *gt;
+
+	if (unlikely(s < 0))
+		return NULL;
+	gt = __atomic_load_n(&g.gates[s], __ATOMIC_ACQUIRE);
+	return gt != NULL && gt->call == handle ? gt : NULL;
+}
+
 /* The gate of a call and its slot (*slot < 0 and NULL when the handle names none). */
 static inline const struct policy_gate *
 gate_at(uint64_t handle, int64_t *slot)
 {
-	const struct policy_gate *gt;
-
 	*slot = slot_of(handle);
-	if (*slot < 0)
-		return NULL;
-	gt = __atomic_load_n(&g.gates[*slot], __ATOMIC_ACQUIRE);
-	return gt != NULL && gt->call == handle ? gt : NULL;
+	return gate_in(*slot, handle);
 }
 
 const struct policy_gate *
@@ -994,17 +1001,12 @@ class_of(struct dp_worker *w, const struct flow_entry *e, const struct media_flo
 static inline const struct policy_gate *
 flow_gate(struct policy_flow *pf, uint64_t call, int64_t *slot)
 {
-	const struct policy_gate *gt;
-
 	if (unlikely(pf->call != call)) {
 		pf->call = call;
 		pf->slot = slot_of(call);
 	}
 	*slot = pf->slot;
-	if (unlikely(*slot < 0))
-		return NULL;
-	gt = __atomic_load_n(&g.gates[*slot], __ATOMIC_ACQUIRE);
-	return gt != NULL && gt->call == call ? gt : NULL;
+	return gate_in(*slot, call);
 }
 
 /* Rewrite the DSCP of the outer IP header (the one the network forwards on). */
@@ -1021,6 +1023,17 @@ mark(struct rte_mbuf *m, const struct pkt_meta *meta, uint8_t dscp, struct polic
 	cc->remarked += changed;
 }
 
+/* A worker's counters of a gate, restarted when they belong to an older gate version. */
+static inline struct policy_gate_ctr *
+gate_ctr_of(struct policy_gate_ctr *gc, uint64_t version)
+{
+	if (unlikely(gc->version != version)) {
+		memset(gc, 0, sizeof(*gc));
+		gc->version = version;
+	}
+	return gc;
+}
+
 /*
  * Meter, count, and then drop or mark one packet by treatment t, with meter context mc.
  * gc: the gate's counters (NULL for a class), reset when they belong to an older gate
@@ -1035,10 +1048,7 @@ treat(struct rte_mbuf *m, const struct pkt_meta *meta, const struct policy_treat
 	const struct policy_colour_action *a = &t->act[col];
 
 	if (gc != NULL) {
-		if (unlikely(gc->version != version)) {
-			memset(gc, 0, sizeof(*gc));
-			gc->version = version;
-		}
+		gc = gate_ctr_of(gc, version);
 		gc->packets[col]++;
 		gc->bytes[col] += len;
 	}
@@ -1092,13 +1102,7 @@ policy_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m
 				pw->pg_gen = set->gen;
 			}
 			if (pg->verdict == POLICY_DENY) {
-				struct policy_gate_ctr *gc = &pw->pg_ctr[pi];
-
-				if (unlikely(gc->version != set->gen)) {
-					memset(gc, 0, sizeof(*gc));
-					gc->version = set->gen;
-				}
-				gc->dropped++;
+				gate_ctr_of(&pw->pg_ctr[pi], set->gen)->dropped++;
 				cc->dropped++;
 				return VPEP_CTR_policy_gate_denied;
 			}

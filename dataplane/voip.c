@@ -602,8 +602,8 @@ budget:
 	e->flags = (uint8_t)((e->flags & ~VF_SCANS_MASK) | (scans & VF_SCANS_MASK));
 }
 
-/* One tracked packet of flow idx travelling in direction dir. */
-void
+/* One tracked packet of flow idx travelling in direction dir (voip_burst() does each). */
+static void
 voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
 		const struct pkt_meta *meta, uint64_t now_ns)
 {

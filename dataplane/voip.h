@@ -84,10 +84,6 @@ void voip_global_free(void);
 int voip_worker_init(struct dp_worker *w, char *err, size_t err_len);
 void voip_worker_free(struct dp_worker *w);
 
-/* One tracked packet (what voip_burst() does for each). */
-void voip_packet(struct dp_worker *w, uint32_t idx, uint8_t dir, struct rte_mbuf *m,
-		const struct pkt_meta *meta, uint64_t now_ns);
-
 /*
  * The n packets of a burst in arrival order, after their flows were touched and accounted:
  * packet k belongs to flow idx[k] (FLOW_NIL: untracked, skipped), travels in direction

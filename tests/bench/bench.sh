@@ -232,7 +232,7 @@ echo "testpmd_io_mpps=$t_med"
 echo "vpep_mpps=$v_med"
 [ -n "$f_med" ] && echo "vpep_forwarding_only_mpps=$f_med"
 [ -n "$p_med" ] && echo "vpep_policy_mpps=$p_med"
-python3 - "$t_med" "$v_med" "$hz" "${f_med:-0}" "${p_med:-0}" <<'PY'
+figures=$(python3 - "$t_med" "$v_med" "$hz" "${f_med:-0}" "${p_med:-0}" <<'PY'
 import sys
 t, v, hz, f, p = (float(a) for a in sys.argv[1:6])
 if p > 0:
@@ -248,7 +248,9 @@ if f > 0:
     print("ratio_forwarding_only_vs_testpmd=%.2f" % (f / t))
 print("ratio_vs_testpmd=%.2f" % (v / t))
 PY
-ratio_line="ratio_vs_testpmd=$(python3 -c "import sys;print('%.2f'%(float(sys.argv[1])/float(sys.argv[2])))" "$v_med" "$t_med")"
+)
+echo "$figures"
+ratio_line=$(echo "$figures" | tail -n 1)
 
 # SIP-only loop: the SIP datagrams of generated calls (vpep_gen: 300 calls over UDP, no
 # fragments), replayed in a loop through one worker. Every datagram is parsed, counted and
