@@ -137,25 +137,7 @@ next_field(const uint8_t *b, uint32_t *p, uint32_t e, struct sdp_str *f)
 
 	while (s < e && (b[s] == ' ' || b[s] == '\t'))
 		s++;
-	q = s;
-#ifdef SWAR_ONES
-	while (e - q >= 8) {
-		uint64_t w, hit;
-
-		memcpy(&w, b + q, 8);
-		hit = swar_eq(w, ' ') | swar_eq(w, '\t');
-		if (hit != 0) {
-			q += (uint32_t)__builtin_ctzll(hit) >> 3;
-			goto done;
-		}
-		q += 8;
-	}
-#endif
-	while (q < e && b[q] != ' ' && b[q] != '\t')
-		q++;
-#ifdef SWAR_ONES
-done:
-#endif
+	q = find_either(b, s, e, ' ', '\t');
 	*f = mkstr(s, q);
 	*p = q;
 	return q > s;
@@ -712,12 +694,10 @@ dir_attr(const uint8_t *b, struct sdp_str name)
 static int
 parse_attr(const uint8_t *b, uint32_t p, uint32_t e, struct sdp_session *sdp, struct sdp_media *m)
 {
-	uint32_t q = p, vs;
+	uint32_t q = find_either(b, p, e, ':', ':'), vs;
 	struct sdp_str name;
 	uint8_t dir;
 
-	while (q < e && b[q] != ':')
-		q++;
 	name = mkstr(p, q);
 	vs = q < e ? q + 1 : e;
 	dir = dir_attr(b, name);

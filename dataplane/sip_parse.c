@@ -124,52 +124,149 @@ tok_eq(const uint8_t *p, const char *lit, uint32_t n)
 	return (ld16(p) | 0x2020u) == ld16(lit) && (ld16(p + n - 2) | 0x2020u) == ld16(lit + n - 2);
 }
 
-/* Case-insensitive compare of n bytes at p with a lower-case literal. */
+/*
+ * 0x20 in each byte of w that is a lower-case letter, else 0 (every byte of w below 0x80, so
+ * the additions cannot carry from one byte into the next).
+ */
+static inline uint64_t
+lower_letter_bits(uint64_t w)
+{
+	uint64_t ge_a = (w + 0x1f1f1f1f1f1f1f1full) & 0x8080808080808080ull; /* >= 'a' */
+	uint64_t gt_z = (w + 0x0505050505050505ull) & 0x8080808080808080ull; /* > 'z' */
+
+	return (ge_a & ~gt_z) >> 2;
+}
+
+/* Bytes in equal literal bytes in, letters in either case (c | 0x20 is exact for letters). */
+static inline bool
+ci_word_eq(uint64_t in, uint64_t lit)
+{
+	return (in | lower_letter_bits(lit)) == lit;
+}
+
+/*
+ * Case-insensitive compare of n bytes at p with a lower-case ASCII literal of at least n
+ * bytes, a word at a time (the last word overlapping the one before).
+ */
 static inline bool
 ci_eq(const uint8_t *p, const char *lit, uint32_t n)
 {
 	uint32_t i;
 
-	for (i = 0; i < n; i++)
-		if (lc(p[i]) != (uint8_t)lit[i])
-			return false;
-	return true;
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8)
+			if (!ci_word_eq(ld64(p + i), ld64(lit + i)))
+				return false;
+		return ci_word_eq(ld64(p + n - 8), ld64(lit + n - 8));
+	}
+	if (n >= 4)
+		return ci_word_eq(ld32(p), ld32(lit)) && ci_word_eq(ld32(p + n - 4), ld32(lit + n - 4));
+	if (n >= 2)
+		return ci_word_eq(ld16(p), ld16(lit)) && ci_word_eq(ld16(p + n - 2), ld16(lit + n - 2));
+	return n == 0 || ci_word_eq(p[0], (uint8_t)lit[0]);
 }
 
 static inline uint32_t
 skip_lws(const uint8_t *b, uint32_t p, uint32_t e)
 {
+	/* nearly always no white space at all: every LWS byte is <= SP */
+	if (__builtin_expect(p < e && b[p] > ' ', 1))
+		return p;
 	while (p < e && IS(b[p], CC_LWS))
 		p++;
 	return p;
 }
 
 /*
- * First byte at or after p (p <= e) not in class m, or e. m must be a single
- * CC_ bit: eight bytes are then in the class iff the AND of their entries has
- * it, which halves the per-byte cost on long tokens and URIs.
+ * The classes above as nibble tables for skip_in_class() (text_scan.h), generated from cc[];
+ * sip_parse_self_check() checks them against it. VCHAR (0x21-0x7e) is the Call-ID's set.
  */
+/* clang-format off */
+static const struct byte_class cls_token = {{0xe8, 0xfc, 0xf8, 0xf8, 0xf8, 0xfc, 0xf8, 0xfc,
+	0xf8, 0xf8, 0xf4, 0x54, 0x50, 0x54, 0xd4, 0x70}};
+static const struct byte_class cls_uri = {{0xb8, 0xfc, 0xf8, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc,
+	0xfc, 0xfc, 0xfc, 0x7c, 0x54, 0x7c, 0xd4, 0x7c}};
+static const struct byte_class cls_host = {{0xa8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8, 0xf8,
+	0xf8, 0xf8, 0xf0, 0x50, 0x50, 0x54, 0x54, 0x70}};
+static const struct byte_class cls_param = {{0xe8, 0xfc, 0xf8, 0xf8, 0xf8, 0xfc, 0xf8, 0xfc,
+	0xf8, 0xf8, 0xfc, 0x74, 0x50, 0x74, 0xd4, 0x70}};
+static const struct byte_class cls_pchar = {{0xa8, 0xfc, 0xf8, 0xf8, 0xfc, 0xfc, 0xfc, 0xfc,
+	0xfc, 0xfc, 0xfc, 0x74, 0x50, 0x74, 0xd4, 0x74}};
+static const struct byte_class cls_digit = {{0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08,
+	0x08, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}};
+static const struct byte_class cls_vchar = {{0xf8, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc,
+	0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0xfc, 0x7c}};
+/* clang-format on */
+
+/* The table of one CC_ bit (a constant at every call site, so this folds away). */
+static inline const struct byte_class *
+class_table(uint8_t m)
+{
+	switch (m) {
+	case CC_TOKEN:
+		return &cls_token;
+	case CC_URI:
+		return &cls_uri;
+	case CC_HOST:
+		return &cls_host;
+	case CC_PARAM:
+		return &cls_param;
+	case CC_PCHAR:
+		return &cls_pchar;
+	default:
+		return &cls_digit;
+	}
+}
+
+/* First byte at or after p (p <= e) not in class m (a single CC_ bit), or e. */
 static inline uint32_t
 skip_class(const uint8_t *b, uint32_t p, uint32_t e, uint8_t m)
 {
-	while (e - p >= 8 && (cc[b[p]] & cc[b[p + 1]] & cc[b[p + 2]] & cc[b[p + 3]] & cc[b[p + 4]] &
-				     cc[b[p + 5]] & cc[b[p + 6]] & cc[b[p + 7]] & m))
-		p += 8;
-	while (p < e && IS(b[p], m))
-		p++;
-	return p;
+	return skip_in_class(b, p, e, class_table(m));
 }
 
-/*
- * skip_class() for runs known to be short (header names, 7 bytes on average): a byte at a
- * time, since the eight-byte step nearly always fails there and costs more than it saves.
- */
-static inline uint32_t
-skip_class_short(const uint8_t *b, uint32_t p, uint32_t e, uint8_t m)
+/* ci_eq() against a byte at a time, with every byte value at every position of a literal. */
+static int
+ci_eq_ok(const char *lit)
 {
-	while (p < e && IS(b[p], m))
-		p++;
-	return p;
+	uint32_t n = (uint32_t)strlen(lit), i, j;
+	uint8_t buf[32];
+	unsigned int c;
+
+	for (i = 0; i < n; i++) {
+		for (c = 0; c < 256; c++) {
+			bool want = true;
+
+			memcpy(buf, lit, n);
+			buf[i] = (uint8_t)c;
+			for (j = 0; j < n; j++)
+				want = want && lc(buf[j]) == (uint8_t)lit[j];
+			if (ci_eq(buf, lit, n) != want)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+int
+sip_parse_self_check(void)
+{
+	static const uint8_t bits[] = {CC_TOKEN, CC_URI, CC_HOST, CC_PARAM, CC_PCHAR, CC_DIGIT};
+	static const char *const lits[] = {"t", "ws", "sip", "sips", "rport", "sip/2.0",
+		"tls-sctp", "received", "application", "application/sdp"};
+	unsigned int c, i;
+
+	for (c = 0; c < 256; c++) {
+		for (i = 0; i < sizeof(bits); i++)
+			if (byte_class_has(class_table(bits[i]), (uint8_t)c) != IS(c, bits[i]))
+				return 0;
+		if (byte_class_has(&cls_vchar, (uint8_t)c) != (c > 0x20 && c < 0x7f))
+			return 0;
+	}
+	for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++)
+		if (!ci_eq_ok(lits[i]))
+			return 0;
+	return 1;
 }
 
 static inline bool
@@ -579,13 +676,12 @@ sip_uri_split(const uint8_t *b, uint32_t s, uint32_t e, struct sip_uri *u, bool 
 int
 sip_uri_parse(const uint8_t *buf, struct sip_str uri, struct sip_uri *out)
 {
-	uint32_t s = uri.off, e = uri.off + uri.len, colon, p;
+	uint32_t s = uri.off, e = uri.off + uri.len, colon;
 	int scheme;
 
 	memset(out, 0, sizeof(*out));
-	for (p = s; p < e; p++)
-		if (!IS(buf[p], CC_URI))
-			return -1;
+	if (skip_class(buf, s, e, CC_URI) != e)
+		return -1;
 	scheme = uri_scheme(buf, s, e, &colon);
 	if (scheme < 0)
 		return -1;
@@ -1384,11 +1480,10 @@ check_ruri(const uint8_t *b, uint32_t s, uint32_t e, struct sip_msg *m, uint32_t
 	uint32_t p, colon;
 	int scheme;
 
-	for (p = s; p < e; p++) {
-		if (!IS(b[p], CC_URI)) {
-			*eoff = p; /* e.g. '<' of RFC 4475 3.1.2.7 */
-			return -1;
-		}
+	p = skip_class(b, s, e, CC_URI);
+	if (p != e) {
+		*eoff = p; /* e.g. '<' of RFC 4475 3.1.2.7 */
+		return -1;
 	}
 	scheme = uri_scheme(b, s, e, &colon);
 	*eoff = s;
@@ -1543,9 +1638,9 @@ parse_header_value(struct vp *v, uint32_t s, enum sip_hdr_id id, struct sip_msg 
 		 * so a slightly unusual Call-ID (e.g. base64 with '=') still tracks,
 		 * but no white space, controls or non-ASCII.
 		 */
-		for (p = s; p < e; p++)
-			if (b[p] <= 0x20 || b[p] >= 0x7f)
-				return vfail(v, p, SIP_ERR_BAD_CALL_ID), -1;
+		p = skip_in_class(b, s, e, &cls_vchar);
+		if (p != e)
+			return vfail(v, p, SIP_ERR_BAD_CALL_ID), -1;
 		if (p == s)
 			return vfail(v, s, SIP_ERR_BAD_CALL_ID), -1;
 		m->call_id = mkstr(s, e);
@@ -1758,7 +1853,7 @@ sip_msg_parse(const uint8_t *buf, uint32_t len, enum sip_transport t, struct sip
 			break;
 		}
 		/* field-name HCOLON: token *(SP / HTAB) ":" */
-		n1 = skip_class_short(buf, p, len, CC_TOKEN);
+		n1 = skip_class(buf, p, len, CC_TOKEN);
 		if (n1 >= len)
 			goto incomplete;
 		if (n1 == p)

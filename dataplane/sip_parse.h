@@ -351,6 +351,14 @@ int sip_msg_parse(const uint8_t *buf, uint32_t len, enum sip_transport t, struct
  */
 int sip_call_id_peek(const uint8_t *buf, uint32_t len, struct sip_str *out);
 
+/*
+ * Self-check for the tests: 1 when the parser's word-at-a-time helpers agree with their
+ * byte-at-a-time definitions (the SIMD character-class tables with the class table, for all
+ * 256 byte values; the case-insensitive literal compare with a byte-by-byte one, for every
+ * byte value at every position of its literals), else 0.
+ */
+int sip_parse_self_check(void);
+
 /** Counter-friendly name of an error ("bad_via"); "unknown" if out of range. */
 const char *sip_err_name(unsigned int err);
 /** Method name ("INVITE"; "UNKNOWN" for SIP_METHOD_UNKNOWN or out of range). */
