@@ -355,7 +355,8 @@ class FakeDataplane:
             self._result(h, 0 if found else -errno.ENOENT, obj.gate_id)
         elif h.type == STATS_REQ:
             with self.lock:
-                doc = self.stats_doc
+                # bytes, or a callable giving the next document (a clock that moves)
+                doc = self.stats_doc() if callable(self.stats_doc) else self.stats_doc
                 self.stats_reqs += 1
                 self.lock.notify_all()
             self._send(STATS, doc)
