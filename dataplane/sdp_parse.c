@@ -694,7 +694,7 @@ dir_attr(const uint8_t *b, struct sdp_str name)
 static int
 parse_attr(const uint8_t *b, uint32_t p, uint32_t e, struct sdp_session *sdp, struct sdp_media *m)
 {
-	uint32_t q = find_either(b, p, e, ':', ':'), vs;
+	uint32_t q = find_byte(b, p, e, ':'), vs;
 	struct sdp_str name;
 	uint8_t dir;
 

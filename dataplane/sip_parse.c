@@ -100,31 +100,6 @@ ld16(const void *p)
 }
 
 /*
- * Case-insensitive compare of n bytes known to be token characters (header
- * names) with a lower-case literal of letters and '-'. For token characters
- * c | 0x20 folds A-Z onto a-z and maps no other token character onto a letter
- * or '-', so whole words can be folded and compared at once; the literal is a
- * compile-time constant, so its loads fold away. Words overlap at the end
- * instead of looping byte by byte. Needs n >= 2.
- */
-static inline bool
-tok_eq(const uint8_t *p, const char *lit, uint32_t n)
-{
-	uint32_t i;
-
-	if (n >= 8) {
-		for (i = 0; i + 8 < n; i += 8)
-			if ((ld64(p + i) | 0x2020202020202020ull) != ld64(lit + i))
-				return false;
-		return (ld64(p + n - 8) | 0x2020202020202020ull) == ld64(lit + n - 8);
-	}
-	if (n >= 4)
-		return (ld32(p) | 0x20202020u) == ld32(lit) &&
-		       (ld32(p + n - 4) | 0x20202020u) == ld32(lit + n - 4);
-	return (ld16(p) | 0x2020u) == ld16(lit) && (ld16(p + n - 2) | 0x2020u) == ld16(lit + n - 2);
-}
-
-/*
  * 0x20 in each byte of w that is a lower-case letter, else 0 (every byte of w below 0x80, so
  * the additions cannot carry from one byte into the next).
  */
@@ -137,7 +112,7 @@ lower_letter_bits(uint64_t w)
 	return (ge_a & ~gt_z) >> 2;
 }
 
-/* Bytes in equal literal bytes in, letters in either case (c | 0x20 is exact for letters). */
+/* Each byte of in equals that of lit, letters in either case (c | 0x20 folds only letters). */
 static inline bool
 ci_word_eq(uint64_t in, uint64_t lit)
 {
@@ -146,7 +121,9 @@ ci_word_eq(uint64_t in, uint64_t lit)
 
 /*
  * Case-insensitive compare of n bytes at p with a lower-case ASCII literal of at least n
- * bytes, a word at a time (the last word overlapping the one before).
+ * bytes, a word at a time (the last word overlapping the one before). Exact for any bytes at
+ * p; with a constant literal the letter mask folds to a constant, so a compare costs an OR
+ * and a CMP per word.
  */
 static inline bool
 ci_eq(const uint8_t *p, const char *lit, uint32_t n)
@@ -213,7 +190,7 @@ class_table(uint8_t m)
 		return &cls_param;
 	case CC_PCHAR:
 		return &cls_pchar;
-	default:
+	default: /* CC_DIGIT, the only other class skip_class() is given */
 		return &cls_digit;
 	}
 }
@@ -358,36 +335,14 @@ sip_method_lookup(const uint8_t *s, uint32_t len)
 	return SIP_METHOD_UNKNOWN;
 }
 
-/* tok_eq() is only exact on token characters; the parser has checked them already. */
-static inline bool
-all_token(const uint8_t *n, uint32_t len)
-{
-	uint32_t i;
-
-	for (i = 0; i < len; i++)
-		if (!IS(n[i], CC_TOKEN))
-			return false;
-	return true;
-}
-
-/* Lookup for a name already validated as 1*token (the parser's own path). */
-static enum sip_hdr_id hdr_lookup_tok(const uint8_t *n, uint32_t len);
-
-enum sip_hdr_id
-sip_hdr_lookup(const uint8_t *n, uint32_t len)
-{
-	if (!all_token(n, len))
-		return SIP_HDR_OTHER;
-	return hdr_lookup_tok(n, len);
-}
-
+/* Static, so the parser's per-header call inlines; sip_hdr_lookup() is its exported face. */
 static enum sip_hdr_id
-hdr_lookup_tok(const uint8_t *n, uint32_t len)
+hdr_lookup(const uint8_t *n, uint32_t len)
 {
 	/* Dispatch on length, then on the first letter: at most 2 compares per name. */
 #define H(lit, id)                                                                                 \
 	do {                                                                                       \
-		if (tok_eq(n, lit, sizeof(lit) - 1))                                               \
+		if (ci_eq(n, lit, sizeof(lit) - 1))                                                \
 			return SIP_HDR_##id;                                                       \
 	} while (0)
 	if (len == 0 || len > 19)
@@ -534,6 +489,12 @@ hdr_lookup_tok(const uint8_t *n, uint32_t len)
 	}
 #undef H
 	return SIP_HDR_OTHER;
+}
+
+enum sip_hdr_id
+sip_hdr_lookup(const uint8_t *n, uint32_t len)
+{
+	return hdr_lookup(n, len);
 }
 
 int
@@ -1888,7 +1849,7 @@ sip_msg_parse(const uint8_t *buf, uint32_t len, enum sip_transport t, struct sip
 
 		if (m->hdr_count >= SIP_MAX_HEADERS)
 			return fail(m, SIP_ERR_TOO_MANY_HEADERS, p, 0);
-		id = hdr_lookup_tok(buf + p, n1 - p);
+		id = hdr_lookup(buf + p, n1 - p);
 		h = &m->hdrs[m->hdr_count++];
 		h->name_off = p;
 		h->name_len = (uint16_t)(n1 - p);

@@ -3,10 +3,11 @@
  */
 
 /*
- * Scanning shared by the text parsers (SIP, SDP): the next CR or LF, and the first byte outside
- * a character class, sixteen bytes at a time with SSE2/SSSE3 where the build has them (DPDK's
- * own baseline on x86 is SSE4.2, so every machine that runs the dataplane has them), eight at a
- * time (SWAR) or one at a time otherwise. Every scanner reads only [b, b + e): the last partial
+ * Scanning shared by the text parsers (SIP, SDP): the next of one or two bytes (CR/LF, SP/HT,
+ * ':'), and the first byte outside a character class, sixteen bytes at a time with SSSE3 where
+ * the build has it (DPDK's own baseline on x86 is SSE4.2, so every machine that runs the
+ * dataplane has it); otherwise the searches go eight bytes at a time (SWAR) on little-endian
+ * machines and the class skip one byte at a time. Every scanner reads only [b, b + e): the last partial
  * block is read as the sixteen bytes that end at e, with the bytes before p masked off, so a
  * packet's last bytes are scanned without reading past them.
  */
@@ -133,6 +134,13 @@ find_either(const uint8_t *b, uint32_t p, uint32_t len, uint8_t c1, uint8_t c2)
 	while (p < len && b[p] != c1 && b[p] != c2)
 		p++;
 	return p;
+}
+
+/* First byte c at or after p, or len. */
+static inline uint32_t
+find_byte(const uint8_t *b, uint32_t p, uint32_t len, uint8_t c)
+{
+	return find_either(b, p, len, c, c);
 }
 
 /* First CR or LF at or after p, or len. */
